@@ -1,0 +1,39 @@
+"""`dangjian validate`: check records and report every problem in one run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..problems import count_line, render_json, render_text
+from ..validate import validate_project
+from .common import err, find_project
+
+
+@click.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=True, path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: one line per problem (file:line:column: key: message); json: for editors and CI.")
+def validate_command(paths: tuple[Path, ...], output_format: str) -> None:
+    """Check records against the ontology and report every problem.
+
+    With PATHS (files or folders under records/), report only their problems; all records are
+    still read, since references are checked against them. Exits 0 when valid, 1 when not.
+    """
+    project = find_project()
+    only = None
+    if paths:
+        only = []
+        for path in paths:
+            if project.relative(path) == str(path) and not path.resolve().is_relative_to(project.root.resolve()):
+                raise click.BadParameter(f"{path} is not inside the project at {project.root}", param_hint="PATHS")
+            only.extend(sorted(path.rglob("*.yaml")) if path.is_dir() else [path])
+    verdict = validate_project(project, only=only)
+    checked = len(only) if only is not None else len(verdict.records) + len({p.path for p in verdict.problems if p.path not in {r.shown_path for r in verdict.records}})
+    if output_format == "json":
+        click.echo(render_json(verdict.problems, checked), nl=False)
+    else:
+        click.echo(render_text(verdict.problems), nl=False)
+        err(count_line(verdict.problems, checked))
+    raise SystemExit(1 if verdict.problems else 0)

@@ -1,0 +1,121 @@
+"""Find the record files of a project and read each one into a :class:`Record`.
+
+The loader knows files and YAML, not RDF: a record is its kind (from its folder), its id (from
+its file name, which must equal its ``id`` key) and its parsed document with line numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..ontology import Kind, Ontology
+from ..problems import Problem
+from ..settings import Project
+from .yaml12 import Document, Mark, YamlError, parse
+
+RECORD_SUFFIX = ".yaml"
+COMPANION_SUFFIXES = {".txt"}  # a source's cleaned text lives beside its record
+
+
+@dataclass
+class Record:
+    kind: Kind
+    id: str
+    path: Path
+    shown_path: str  # as messages show it
+    document: Document
+    digest: bytes  # of the file's bytes: what caches key on
+
+    @property
+    def data(self) -> dict:
+        return self.document.data
+
+    def key_mark(self, *path) -> Mark:
+        return self.document.key_marks.get(tuple(path), Mark(1, 1))
+
+    def value_mark(self, *path) -> Mark:
+        return self.document.value_marks.get(tuple(path)) or self.key_mark(*path)
+
+
+@dataclass
+class Loaded:
+    records: list[Record]
+    problems: list[Problem]
+
+
+def record_files(project: Project, ontology: Ontology) -> tuple[list[tuple[Path, Kind]], list[Problem]]:
+    """Every record file under records/, with its kind; problems for files that do not belong."""
+    found, problems = [], []
+    if not project.records.is_dir():
+        return found, problems
+    for folder in sorted(p for p in project.records.iterdir()):
+        shown = project.relative(folder)
+        if folder.name.startswith("."):
+            continue
+        if not folder.is_dir():
+            problems.append(Problem(shown, 1, 1, "", "records/ holds one folder per kind of record; move this file into one", "files"))
+            continue
+        kind = ontology.kinds_by_folder.get(folder.name)
+        if kind is None:
+            known = ", ".join(sorted(ontology.kinds_by_folder))
+            problems.append(Problem(shown, 1, 1, "", f"unknown folder of records; the kinds are: {known}", "files"))
+            continue
+        for path in sorted(folder.iterdir()):
+            if path.name.startswith("."):
+                continue
+            if path.suffix == RECORD_SUFFIX and path.is_file():
+                found.append((path, kind))
+            elif path.suffix == ".yml":
+                problems.append(Problem(project.relative(path), 1, 1, "", f"record files end in .yaml; rename it to {path.stem}.yaml", "files"))
+            elif path.suffix not in COMPANION_SUFFIXES:
+                problems.append(Problem(project.relative(path), 1, 1, "", f"not a record: {kind.folder}/ holds {RECORD_SUFFIX} files", "files"))
+    return found, problems
+
+
+def read_record(path: Path, kind: Kind, shown: str, id_key: str, id_pattern: re.Pattern) -> tuple[Record | None, list[Problem]]:
+    """Parse one file; the record is None when the file cannot be read as a record at all."""
+    import hashlib
+
+    raw = path.read_bytes()
+    try:
+        document, yaml_problems = parse(raw)
+    except YamlError as error:
+        return None, [Problem(shown, p.mark.line, p.mark.column, p.key, p.message, "yaml") for p in error.problems]
+    problems = [Problem(shown, p.mark.line, p.mark.column, p.key, p.message, "yaml") for p in yaml_problems]
+    record_id = document.data.get(id_key)
+    stem = path.stem
+    if record_id is None:
+        problems.append(Problem(shown, 1, 1, id_key, f"every record needs an id; this file's would be `{id_key}: {stem}`", "record"))
+        return None, problems
+    mark = document.key_marks.get((id_key,), Mark(1, 1))
+    if not isinstance(record_id, str) or not id_pattern.match(record_id):
+        problems.append(Problem(shown, mark.line, mark.column, id_key, f"expected a lowercase ASCII slug (letters a-z, digits and single hyphens), got {record_id!r}", "record"))
+        return None, problems
+    if record_id != stem:
+        problems.append(Problem(shown, mark.line, mark.column, id_key, f"id `{record_id}` differs from the file name; rename the file to {record_id}{RECORD_SUFFIX} or fix the id", "record"))
+    return Record(kind, record_id, path, shown, document, hashlib.sha256(raw).digest()), problems
+
+
+def load_records(project: Project, ontology: Ontology, progress=None) -> Loaded:
+    """Read every record file; problems from all of them, in one run."""
+    files, problems = record_files(project, ontology)
+    records: list[Record] = []
+    first_by_id: dict[str, Record] = {}
+    id_pattern = ontology.id_pattern
+    for path, kind in files:
+        record, found = read_record(path, kind, project.relative(path), ontology.id_key, id_pattern)
+        problems.extend(found)
+        if progress:
+            progress()
+        if record is None:
+            continue
+        earlier = first_by_id.get(record.id)
+        if earlier is not None:
+            mark = record.key_mark(ontology.id_key)
+            problems.append(Problem(record.shown_path, mark.line, mark.column, ontology.id_key, f"id `{record.id}` is already used by {earlier.shown_path}; ids are unique across all kinds", "record"))
+            continue
+        first_by_id[record.id] = record
+        records.append(record)
+    return Loaded(records, problems)

@@ -1,0 +1,45 @@
+"""Problems found in records: data first, text last (one line each, like a compiler)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with a record, where it is, and what to do about it."""
+
+    path: str  # the file, relative to the project: records/amounts/x.yaml
+    line: int
+    column: int
+    key: str  # the YAML key ("value", "label.en"); "" when the problem is the file itself
+    message: str
+    rule: str = ""  # what found it: "yaml", "record", "reference", "shacl:<component>", ...
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}:{self.column}"
+        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def render_text(problems: list[Problem]) -> str:
+    return "".join(f"{problem}\n" for problem in problems)
+
+
+def render_json(problems: list[Problem], checked: int) -> str:
+    return json.dumps(
+        {"valid": not problems, "records_checked": checked, "problem_count": len(problems), "problems": [p.as_dict() for p in problems]},
+        ensure_ascii=False,
+        indent=2,
+    ) + "\n"
+
+
+def count_line(problems: list[Problem], checked: int) -> str:
+    files = len({p.path for p in problems})
+    if not problems:
+        return f"{checked} records checked: all valid"
+    plural = "s" if len(problems) != 1 else ""
+    return f"{checked} records checked: {len(problems)} problem{plural} in {files} file{'s' if files != 1 else ''}"

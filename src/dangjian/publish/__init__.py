@@ -1,0 +1,1 @@
+"""Publishing: one module per output format, and the atomic folder they are written to."""

@@ -1,0 +1,94 @@
+"""Write the output folder atomically: readers see the whole old build or the whole new one.
+
+Files are written and synced into a staging folder beside ``dist/``, which then takes its place
+in one step (``renameat2(RENAME_EXCHANGE)`` on Linux; two renames elsewhere). A lock keeps two
+builds from interleaving: the second waits for the first.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import errno
+import fcntl
+import os
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically; False where the system cannot."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    if ctypes.get_errno() in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(a))
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def build_lock(folder: Path, on_wait=None):
+    """Hold the project's build lock; call on_wait() first if another build holds it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".dist.lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait:
+                on_wait()
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def remove_leftovers(dist: Path) -> None:
+    """Staging folders of builds that were killed before they finished."""
+    for stale in dist.parent.glob(f".{dist.name}-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def write_folder(dist: Path, files: dict[str, bytes]) -> None:
+    """Replace ``dist`` by a folder holding exactly ``files`` (names may contain '/')."""
+    remove_leftovers(dist)
+    staging = dist.parent / f".{dist.name}-new-{os.getpid()}"
+    staging.mkdir(parents=True)
+    for name, content in sorted(files.items()):
+        target = staging / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+    for folder in sorted({(staging / name).parent for name in files}, reverse=True):
+        _fsync_dir(folder)
+    if dist.exists() and _exchange(staging, dist):
+        _fsync_dir(dist.parent)
+        shutil.rmtree(staging)  # now the old build
+        return
+    if dist.exists():
+        old = dist.parent / f".{dist.name}-old-{os.getpid()}"
+        os.rename(dist, old)
+        os.rename(staging, dist)
+        shutil.rmtree(old)
+    else:
+        os.rename(staging, dist)
+    _fsync_dir(dist.parent)

@@ -1,0 +1,62 @@
+"""Check that every reference names an existing record of the right kind, and every
+controlled value is in the vocabulary; suggest the nearest id or value when not.
+
+SHACL's sh:class reports these too, but cannot say "did you mean"; the statements flagged here
+are passed on so that the SHACL report does not repeat them.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from pyoxigraph import NamedNode
+
+from ..map import Mapped
+from ..ontology import Ontology
+from ..problems import Problem
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def check_references(mapped: Mapped, ontology: Ontology) -> tuple[list[Problem], set[tuple[str, str, str]]]:
+    ids_by_kind: dict[str, set[str]] = {}
+    kind_of_id: dict[str, str] = {}
+    for record in mapped.records.values():
+        ids_by_kind.setdefault(record.kind.name, set()).add(record.id)
+        kind_of_id[record.id] = record.kind.name
+    vocabulary = {str(s) for s in ontology.vocabulary_graph.subjects()}
+    terms = {term.predicate: term for term in ontology.terms.values() if term.shape in ("reference", "vocab")}
+
+    problems, flagged = [], set()
+    for triple in mapped.triples:
+        term = terms.get(triple.predicate.value)
+        if term is None or not isinstance(triple.object, NamedNode):
+            continue
+        target = triple.object.value
+        if term.shape == "reference":
+            kind, target_id = target[len(ontology.base + "id/"):].split("/", 1)
+            if target_id in ids_by_kind.get(kind, ()):
+                continue
+            actual = kind_of_id.get(target_id)
+            if actual:
+                message = f"`{target_id}` is {_a(actual)} record; expected the id of {_a(kind)} record"
+            else:
+                close = difflib.get_close_matches(target_id, sorted(ids_by_kind.get(kind, ())), n=1, cutoff=0.6)
+                hint = f"; did you mean `{close[0]}`?" if close else ""
+                message = f"no {kind} record has the id `{target_id}`{hint}"
+        else:
+            if target in vocabulary:
+                continue
+            value = target[len(term.vocab_prefix):]
+            allowed = ontology.vocabulary_values(term)
+            close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.6)
+            hint = f"did you mean `{close[0]}`? " if close else ""
+            message = f"`{value}` is not in the vocabulary; {hint}expected one of: {', '.join(allowed)}"
+        origin = mapped.origins.get((str(triple.subject), str(triple.predicate), str(triple.object)))
+        problems.append(Problem(origin.path, origin.mark.line, origin.mark.column, origin.key, message, "reference"))
+        flagged.add((str(triple.subject), str(triple.predicate), str(triple.object)))
+    return problems, flagged
+
+
+def _a(word: str) -> str:
+    return f"an {word}" if word[0] in "aeiou" else f"a {word}"
