@@ -51,6 +51,7 @@ class Mapped:
     origins: dict[tuple, Origin] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     records: dict[str, Record] = field(default_factory=dict)  # by IRI
+    values: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (s, p) -> objects, in file order
 
     def origin(self, subject: str, predicate: str | None = None, value: str | None = None) -> Origin | None:
         for key in ((subject, predicate, value), (subject, predicate), (subject,)):
@@ -80,11 +81,15 @@ def _native_datatype(value) -> str | None:
 
 
 def _describe(value) -> str:
+    """A value as YAML shows it: numbers bare, text in double quotes."""
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    return f"{lexical(value)!r}"
+    if isinstance(value, (bool, int, Decimal)):
+        return lexical(value)
+    return '"' + str(value).replace('"', '\\"') + '"'
+
 
 
 class RecordMapper:
@@ -109,7 +114,7 @@ class RecordMapper:
             if key == id_key:
                 continue
             if key == identifier_key:
-                self.problem((key,), f"`{key}` is set from `{id_key}`; remove it")
+                self.problem((key,), f"`{key}` is set from `{id_key}`; remove it", at_key=True)
                 continue
             term = ontology.terms.get(key)
             if term is None:
@@ -126,24 +131,25 @@ class RecordMapper:
         origins = self.mapped.origins
         origins[(str(self.subject), str(predicate), str(obj))] = origin
         origins.setdefault((str(self.subject), str(predicate)), origin)
+        self.mapped.values.setdefault((str(self.subject), str(predicate)), []).append(str(obj))
 
-    def problem(self, path: tuple, message: str, rule: str = "record") -> None:
-        mark = self.record.value_mark(*path) if len(path) > 1 else self.record.key_mark(*path)
+    def problem(self, path: tuple, message: str, rule: str = "record", at_key: bool = False) -> None:
+        mark = self.record.key_mark(*path) if at_key else self.record.value_mark(*path)
         key = ".".join(str(p) for p in path)
         self.mapped.problems.append(Problem(self.record.shown_path, mark.line, mark.column, key, message, rule))
 
     def unknown_key(self, key: str) -> None:
         allowed = sorted(self.ontology.terms)
-        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.75)
         hint = f"; did you mean `{close[0]}`?" if close else "; see the record format in README.md"
-        self.problem((key,), f"unknown key{hint}")
+        self.problem((key,), f"unknown key{hint}", at_key=True)
 
     # --- values ----------------------------------------------------------------------------
 
     def map_value(self, term: Term, value) -> None:
         key = term.key
         if value is None or value == [] or value == {}:
-            self.problem((key,), "empty value; give one, or remove the key")
+            self.problem((key,), "empty value; give one, or remove the key", at_key=True)
             return
         predicate = NamedNode(term.predicate)
         if term.shape == "language":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, order=True)
@@ -16,13 +16,15 @@ class Problem:
     key: str  # the YAML key ("value", "label.en"); "" when the problem is the file itself
     message: str
     rule: str = ""  # what found it: "yaml", "record", "reference", "shacl:<component>", ...
+    shape: str = field(default="", compare=False)  # the SHACL shape behind a "shacl:" rule
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}:{self.column}"
         return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {"path": self.path, "line": self.line, "column": self.column, "key": self.key,
+                "message": self.message, "rule": self.rule}
 
 
 def render_text(problems: list[Problem]) -> str:

@@ -69,6 +69,16 @@ class ResultReader:
                 return f'"{text[len(term.vocab_prefix):]}"'
         return f"<{text}>"
 
+    def repeated_language(self, subject: str, predicate: str) -> str | None:
+        """The second text in a language that already has one: where sh:uniqueLang fails."""
+        seen = set()
+        for value in self.mapped.values.get((subject, predicate), []):
+            language = value.rpartition("@")[2] if value.startswith('"') and '"@' in value else None
+            if language in seen:
+                return value
+            seen.add(language)
+        return None
+
     def problems(self, results: rdflib.Graph, shapes: rdflib.Graph, skip: set) -> list[Problem]:
         out = []
         for result in results.subjects(RDF.type, SH.ValidationResult):
@@ -85,6 +95,8 @@ class ResultReader:
             value_nt = _nt(value) if value is not None else None
             if (subject, predicate, value_nt) in skip:
                 continue
+            if component == "UniqueLang" and predicate:
+                value_nt = self.repeated_language(subject, predicate)
             origin = self.mapped.origin(subject, predicate, value_nt)
             if origin is None:
                 continue  # a statement no record made (the vocabulary's own); not a record's problem
@@ -95,7 +107,7 @@ class ResultReader:
                 continue  # the Datatype result already says the value is not a number
             if value is not None and component in _VALUE_COMPONENTS:
                 message = f"{message}, got {self.value_text(value)}"
-            out.append(Problem(origin.path, origin.mark.line, origin.mark.column, key, message, f"shacl:{component}"))
+            out.append(Problem(origin.path, origin.mark.line, origin.mark.column, key, message, f"shacl:{component}", str(shape)))
         return sorted(set(out))
 
 
@@ -104,6 +116,19 @@ def _nt(term) -> str:
     return str(from_rdflib(term))
 
 
-def check_shapes(mapped: Mapped, ontology: Ontology, skip: set) -> list[Problem]:
+def one_per_shape(problems: list[Problem]) -> list[Problem]:
+    """One problem per shape at a place: a property shape that checks both the count and the
+    form of a value would otherwise say the same thing twice, once without the value."""
+    best: dict[tuple, Problem] = {}
+    for problem in problems:
+        where = (problem.path, problem.line, problem.column, problem.key, problem.shape)
+        if where not in best or len(problem.message) > len(best[where].message):
+            best[where] = problem
+    return sorted(best.values())
+
+
+def check_shapes(mapped: Mapped, ontology: Ontology, skip: set, every_result: bool = False) -> list[Problem]:
+    """SHACL problems; ``every_result`` keeps each result, even where others say the same."""
     results = run_pyshacl(data_graph(mapped, ontology), ontology.shapes_graph)
-    return ResultReader(mapped, ontology).problems(results, ontology.shapes_graph, skip)
+    problems = ResultReader(mapped, ontology).problems(results, ontology.shapes_graph, skip)
+    return problems if every_result else one_per_shape(problems)

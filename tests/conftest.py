@@ -1,0 +1,65 @@
+"""Shared fixtures: the real project, and throwaway copies of it to break."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dangjian.ontology import Ontology
+from dangjian.settings import Project
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def repo() -> Project:
+    return Project(REPO)
+
+
+@pytest.fixture(scope="session")
+def ontology(repo) -> Ontology:
+    return Ontology(repo.ontology)
+
+
+class Sandbox:
+    """A copy of the project (ontology and records) in a temporary folder."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.project = Project(root)
+
+    def write(self, relative: str, text: str | bytes) -> Path:
+        path = self.root / "records" / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, str):
+            text = text.encode("utf-8")
+        path.write_bytes(text)
+        return path
+
+    def remove(self, relative: str) -> None:
+        (self.root / "records" / relative).unlink()
+
+    def read(self, relative: str) -> str:
+        return (self.root / "records" / relative).read_text(encoding="utf-8")
+
+    def cli(self, *args: str, check: bool = False) -> subprocess.CompletedProcess:
+        """Run the real `dangjian` command in this project."""
+        result = subprocess.run(
+            [sys.executable, "-m", "dangjian", *args], cwd=self.root, capture_output=True, text=True, timeout=300
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(f"dangjian {' '.join(args)} exited {result.returncode}:\n{result.stderr}")
+        return result
+
+
+@pytest.fixture
+def sandbox(tmp_path, repo) -> Sandbox:
+    root = tmp_path / "kb"
+    root.mkdir()
+    shutil.copytree(repo.ontology, root / "ontology")
+    shutil.copytree(repo.records, root / "records")
+    return Sandbox(root)

@@ -1,0 +1,80 @@
+"""The command line, run for real: help everywhere, exit codes, errors on stderr, JSON output."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+
+@pytest.mark.parametrize("args", [["--help"], ["validate", "--help"], ["build", "--help"]])
+def test_help_everywhere(sandbox, args):
+    result = sandbox.cli(*args)
+    assert result.returncode == 0
+    assert "Usage: dangjian" in result.stdout
+
+
+def test_validate_valid_records(sandbox):
+    result = sandbox.cli("validate")
+    assert result.returncode == 0
+    assert result.stdout == ""
+    assert "all valid" in result.stderr
+
+
+def test_validate_reports_every_problem_and_exits_1(sandbox):
+    sandbox.write("places/anhui.yaml", sandbox.read("places/anhui.yaml").replace("level: province", "level: provinse\nratio: 4:6"))
+    sandbox.write("places/suzhou-anhui.yaml", sandbox.read("places/suzhou-anhui.yaml").replace("within: anhui", "within: anhiu"))
+    result = sandbox.cli("validate")
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "records/places/anhui.yaml:5:8: level: `provinse` is not in the vocabulary; did you mean `province`? expected one of: area, city, community, county, county-level-city, district, functional-zone, natural-village, province, subdistrict, town, township, village",
+        'records/places/anhui.yaml:6:1: ratio: unknown key; see the record format in README.md',
+        'records/places/anhui.yaml:6:8: ratio: `4:6` is a base-60 number (246) in YAML 1.1 tools; write "4:6" in quotes if you mean the text, such as a ratio',
+        "records/places/suzhou-anhui.yaml:6:9: within: no place record has the id `anhiu`; did you mean `anhui`?",
+    ]
+    assert "4 problems in 2 files" in result.stderr
+
+
+def test_validate_json(sandbox):
+    sandbox.write("places/anhui.yaml", sandbox.read("places/anhui.yaml").replace("level: province", "level: [province, city]"))
+    result = sandbox.cli("validate", "--format", "json")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["valid"] is False
+    assert report["problems"] == [
+        {"path": "records/places/anhui.yaml", "line": 5, "column": 9, "key": "level.0", "message": "every place needs one administrative level", "rule": "shacl:MaxCount"}
+    ]
+
+
+def test_validate_only_given_files(sandbox):
+    sandbox.write("places/anhui.yaml", sandbox.read("places/anhui.yaml").replace("level: province", "level: provinse"))
+    clean = sandbox.cli("validate", "records/places/suzhou-anhui.yaml")
+    assert clean.returncode == 0
+    dirty = sandbox.cli("validate", "records/places")
+    assert dirty.returncode == 1
+    assert dirty.stdout.startswith("records/places/anhui.yaml:5:8: level:")
+
+
+def test_usage_errors_exit_2_on_stderr(sandbox):
+    missing = sandbox.cli("validate", "records/nowhere.yaml")
+    assert missing.returncode == 2
+    assert "does not exist" in missing.stderr and missing.stdout == ""
+    unknown = sandbox.cli("frobnicate")
+    assert unknown.returncode == 2 and "No such command" in unknown.stderr
+
+
+def test_build_prints_a_summary(sandbox):
+    result = sandbox.cli("build")
+    assert result.returncode == 0, result.stderr
+    assert "records valid" in result.stdout
+    assert "dist/dangjian.ttl" in result.stdout
+    assert (sandbox.root / "dist" / "dangjian.ttl").is_file()
+
+
+def test_failed_build_exits_1_and_says_so(sandbox):
+    sandbox.write("places/anhui.yaml", "id: anhui\nlevel: no\n")
+    result = sandbox.cli("build")
+    assert result.returncode == 1
+    assert "records/places/anhui.yaml:2:8: level:" in result.stderr
+    assert "nothing was published" in result.stderr
+    assert not (sandbox.root / "dist").exists()
