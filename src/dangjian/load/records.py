@@ -6,6 +6,8 @@ its file name, which must equal its ``id`` key) and its parsed document with lin
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,13 +47,15 @@ class Loaded:
     problems: list[Problem]
 
 
-def record_files(project: Project, ontology: Ontology) -> tuple[list[tuple[Path, Kind]], list[Problem]]:
-    """Every record file under records/, with its kind; problems for files that do not belong."""
+def record_files(project: Project, ontology: Ontology) -> tuple[list[tuple[Path, Kind, str]], list[Problem]]:
+    """Every record file under records/, with its kind and its path as shown; problems for files
+    that do not belong."""
     found, problems = [], []
     if not project.records.is_dir():
         return found, problems
+    records_shown = project.relative(project.records)
     for folder in sorted(p for p in project.records.iterdir()):
-        shown = project.relative(folder)
+        shown = f"{records_shown}/{folder.name}"
         if folder.name.startswith("."):
             continue
         if not folder.is_dir():
@@ -62,25 +66,26 @@ def record_files(project: Project, ontology: Ontology) -> tuple[list[tuple[Path,
             known = ", ".join(sorted(ontology.kinds_by_folder))
             problems.append(Problem(shown, 1, 1, "", f"unknown folder of records; the kinds are: {known}", "files"))
             continue
-        for path in sorted(folder.iterdir()):
-            if path.name.startswith("."):
+        with os.scandir(folder) as entries:
+            names = sorted((entry.name, entry.is_file()) for entry in entries)
+        for name, is_file in names:
+            if name.startswith("."):
                 continue
-            if path.suffix == RECORD_SUFFIX and path.is_file():
-                found.append((path, kind))
-            elif path.suffix == ".yml":
-                problems.append(Problem(project.relative(path), 1, 1, "", f"record files end in .yaml; rename it to {path.stem}.yaml", "files"))
-            elif path.suffix not in COMPANION_SUFFIXES:
-                problems.append(Problem(project.relative(path), 1, 1, "", f"not a record: {kind.folder}/ holds {RECORD_SUFFIX} files", "files"))
+            suffix = os.path.splitext(name)[1]
+            if suffix == RECORD_SUFFIX and is_file:
+                found.append((folder / name, kind, f"{shown}/{name}"))
+            elif suffix == ".yml":
+                problems.append(Problem(f"{shown}/{name}", 1, 1, "", f"record files end in .yaml; rename it to {name[:-4]}.yaml", "files"))
+            elif suffix not in COMPANION_SUFFIXES:
+                problems.append(Problem(f"{shown}/{name}", 1, 1, "", f"not a record: {kind.folder}/ holds {RECORD_SUFFIX} files", "files"))
     return found, problems
 
 
 def read_record(path: Path, kind: Kind, shown: str, id_key: str, id_pattern: re.Pattern) -> tuple[Record | None, list[Problem]]:
     """Parse one file; the record is None when the file cannot be read as a record at all."""
-    import hashlib
-
     raw = path.read_bytes()
     try:
-        document, yaml_problems = parse(raw)
+        document, yaml_problems = parse(raw, fast=True)
     except YamlError as error:
         return None, [Problem(shown, p.mark.line, p.mark.column, p.key, p.message, "yaml") for p in error.problems]
     problems = [Problem(shown, p.mark.line, p.mark.column, p.key, p.message, "yaml") for p in yaml_problems]
@@ -104,8 +109,8 @@ def load_records(project: Project, ontology: Ontology, progress=None) -> Loaded:
     records: list[Record] = []
     first_by_id: dict[str, Record] = {}
     id_pattern = ontology.id_pattern
-    for path, kind in files:
-        record, found = read_record(path, kind, project.relative(path), ontology.id_key, id_pattern)
+    for path, kind, shown in files:
+        record, found = read_record(path, kind, shown, ontology.id_key, id_pattern)
         problems.extend(found)
         if progress:
             progress()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 import yaml
 
@@ -40,9 +41,8 @@ MAX_FILE_BYTES = 1_000_000
 Path = tuple  # a key path inside a record: ("label", "en") or ("parts", 2)
 
 
-@dataclass(frozen=True, order=True)
-class Mark:
-    """A 1-based line and column in a file."""
+class Mark(NamedTuple):
+    """A 1-based line and column in a file (a tuple: cheap to make, millions are)."""
 
     line: int
     column: int
@@ -176,6 +176,8 @@ def decode(raw: bytes) -> str:
 
 
 def _text_problems(text: str) -> list[YamlProblem]:
+    if "\t" not in text and not _CONTROL.search(text):
+        return []  # the usual case, found without splitting lines
     problems = []
     for number, line in enumerate(text.split("\n"), start=1):
         indent = len(line) - len(line.lstrip(" \t"))
@@ -276,7 +278,10 @@ class _Builder:
             elif name in first_seen:
                 earlier = first_seen[name]
                 self.problems.append(YamlProblem(key_mark, _path_key(path + (name,)), f"duplicate key; `{name}` is already set at line {earlier.line}"))
+                # Read the repeated value for its own problems, but keep the first one's positions.
+                saved = (dict(self.document.key_marks), dict(self.document.value_marks))
                 self.node(value_event, path + (name,))
+                self.document.key_marks, self.document.value_marks = saved
             else:
                 first_seen[name] = key_mark
                 self.document.key_marks[path + (name,)] = key_mark
@@ -285,16 +290,23 @@ class _Builder:
         return result
 
 
-def parse(raw: bytes) -> tuple[Document, list[YamlProblem]]:
+def parse(raw: bytes, fast: bool = False) -> tuple[Document, list[YamlProblem]]:
     """Parse a record file's bytes; raise YamlError when nothing usable can be read.
 
     Problems that leave the rest of the file readable (a trap, a duplicate key) come back
-    with the document, so that one run reports all of them.
+    with the document, so that one run reports all of them. With ``fast``, files of the common
+    simple shape are read by :mod:`.fastyaml`, which gives the same result sooner.
     """
     text = decode(raw)
     text_problems = _text_problems(text)
     if text_problems:
         raise YamlError(text_problems)
+    if fast:
+        from .fastyaml import parse_simple
+
+        simple = parse_simple(text)
+        if simple is not None:
+            return simple
     builder = _Builder(text)
     try:
         document = builder.build()
