@@ -54,7 +54,7 @@ def test_positions_of_keys_and_values():
         (b"- a\n- b\n", (1, 1, "", "a record is a mapping of keys to values, but this file holds a list")),
         (b"just text\n", (1, 1, "", "a record is a mapping of keys to values, but this file holds a single value")),
         (b"a: 1\x07\n", (1, 5, "", "control character U+0007 in the text; remove it")),
-        (b"a: [1, 2\n", (2, 1, "", "YAML syntax error: did not find expected ',' or ']'")),
+        (b"a: [1, 2\n", (2, 1, "", "YAML syntax error: did not find expected ',' or ']': a [list] that is not closed; add the `]` on the line where it starts")),
         (b"a: 1\n---\nb: 2\n", (2, 1, "", "a record file holds one document; remove the second `---`")),
     ],
 )

@@ -20,7 +20,7 @@ from decimal import Decimal
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from .load.records import Record
-from .load.yaml12 import Mark
+from .load.yaml12 import REFUSED, Mark
 from .ontology import Ontology, Term
 from .problems import Problem
 
@@ -148,6 +148,8 @@ class RecordMapper:
 
     def map_value(self, term: Term, value) -> None:
         key = term.key
+        if value is REFUSED or (isinstance(value, list) and any(v is REFUSED for v in value)):
+            return  # the reader has reported it
         if value is None or value == [] or value == {}:
             self.problem((key,), "empty value; give one, or remove the key", at_key=True)
             return
@@ -197,6 +199,8 @@ class RecordMapper:
         else:
             entries = [((key,), self.ontology.default_language, value)]
         for path, tag, texts in entries:
+            if texts is REFUSED or (isinstance(texts, list) and REFUSED in texts):
+                continue
             if not _LANGUAGE_TAG.match(str(tag)):
                 self.problem(path, f"`{tag}` is not a language tag; use zh-Hans, zh-Hant or en", "record")
                 continue

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..ontology import Kind, Ontology
@@ -45,6 +45,9 @@ class Record:
 class Loaded:
     records: list[Record]
     problems: list[Problem]
+    # (kind, id) of files that could not be read: they exist, so references to them are not
+    # reported as missing; their own problems say what is wrong.
+    unreadable: set[tuple[str, str]] = field(default_factory=set)
 
 
 def record_files(project: Project, ontology: Ontology) -> tuple[list[tuple[Path, Kind, str]], list[Problem]]:
@@ -96,7 +99,8 @@ def read_record(path: Path, kind: Kind, shown: str, id_key: str, id_pattern: re.
         return None, problems
     mark = document.key_marks.get((id_key,), Mark(1, 1))
     if not isinstance(record_id, str) or not id_pattern.match(record_id):
-        problems.append(Problem(shown, mark.line, mark.column, id_key, f"expected a lowercase ASCII slug (letters a-z, digits and single hyphens), got {record_id!r}", "record"))
+        shown_id = f'"{record_id}"' if isinstance(record_id, str) else repr(record_id)
+        problems.append(Problem(shown, mark.line, mark.column, id_key, f"expected a lowercase ASCII slug (letters a-z, digits and single hyphens), got {shown_id}", "record"))
         return None, problems
     if record_id != stem:
         problems.append(Problem(shown, mark.line, mark.column, id_key, f"id `{record_id}` differs from the file name; rename the file to {record_id}{RECORD_SUFFIX} or fix the id", "record"))
@@ -109,12 +113,14 @@ def load_records(project: Project, ontology: Ontology, progress=None) -> Loaded:
     records: list[Record] = []
     first_by_id: dict[str, Record] = {}
     id_pattern = ontology.id_pattern
+    unreadable = set()
     for path, kind, shown in files:
         record, found = read_record(path, kind, shown, ontology.id_key, id_pattern)
         problems.extend(found)
         if progress:
             progress()
         if record is None:
+            unreadable.add((kind.name, path.stem))
             continue
         earlier = first_by_id.get(record.id)
         if earlier is not None:
@@ -123,4 +129,4 @@ def load_records(project: Project, ontology: Ontology, progress=None) -> Loaded:
             continue
         first_by_id[record.id] = record
         records.append(record)
-    return Loaded(records, problems)
+    return Loaded(records, problems, unreadable)

@@ -66,6 +66,33 @@ class Document:
     value_marks: dict[Path, Mark] = field(default_factory=dict)
 
 
+class Refused:
+    """Stands for a value the reader refused (an alias); it was reported, so it maps to nothing."""
+
+    def __repr__(self) -> str:
+        return "REFUSED"
+
+
+REFUSED = Refused()
+
+# libyaml's words for common mistakes, and what to do about them.
+_SYNTAX_HINTS = {
+    "mapping values are not allowed in this context": "a `key: value` where none can be; check this line's indentation, or put a value that contains `: ` in quotes",
+    "did not find expected ',' or ']'": "a [list] that is not closed; add the `]` on the line where it starts",
+    "did not find expected ',' or '}'": "a {map} that is not closed; add the `}` on the line where it starts",
+    "could not find expected ':'": "a line that is not `key: value`; check the quotes and indentation above it",
+    "did not find expected key": "a line that is not `key: value` at this indentation; check the indentation",
+    "found unexpected end of stream": "the file ends inside a quoted value; close the quotes",
+    "found unknown escape character": "an unknown backslash escape in double quotes; write \\\\ for a backslash, or use single quotes",
+    "did not find expected '-' indicator": "a list item (`- `) at the wrong indentation",
+}
+
+
+def _syntax_message(reason: str) -> str:
+    hint = _SYNTAX_HINTS.get(reason.split(" (")[0].strip())
+    return f"YAML syntax error: {reason}" + (f": {hint}" if hint else "")
+
+
 class YamlError(Exception):
     """The file cannot be read at all; ``problems`` says why."""
 
@@ -232,7 +259,7 @@ class _Builder:
         key = _path_key(path)
         if isinstance(event, yaml.AliasEvent):
             self.problems.append(YamlProblem(here, key, f"alias *{event.anchor} is not allowed in records; write the value out"))
-            return None
+            return REFUSED
         if getattr(event, "anchor", None):
             self.problems.append(YamlProblem(here, key, f"anchor &{event.anchor} is not allowed in records; write values out in full"))
         tag = getattr(event, "tag", None)
@@ -314,5 +341,5 @@ def parse(raw: bytes, fast: bool = False) -> tuple[Document, list[YamlProblem]]:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         where = _mark(mark) if mark else Mark(1, 1)
         reason = getattr(error, "problem", None) or str(error)
-        raise YamlError([*builder.problems, YamlProblem(where, "", f"YAML syntax error: {reason}")]) from None
+        raise YamlError([*builder.problems, YamlProblem(where, "", _syntax_message(str(reason)))]) from None
     return document, builder.problems

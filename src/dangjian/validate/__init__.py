@@ -25,6 +25,13 @@ class Verdict:
         return not self.problems
 
 
+def first_word_wins(problems: list[Problem]) -> list[Problem]:
+    """Where the reader already refused a value (a YAML 1.1 trap, say), later checks of that
+    same value add nothing: keep the reader's message alone at that place."""
+    read_at = {(p.path, p.line, p.column) for p in problems if p.rule == "yaml"}
+    return [p for p in problems if p.rule == "yaml" or (p.path, p.line, p.column) not in read_at]
+
+
 def validate_project(project: Project, ontology: Ontology | None = None, only: list[Path] | None = None) -> Verdict:
     """Load, map and check every record; keep the problems of ``only`` files when given.
 
@@ -33,8 +40,8 @@ def validate_project(project: Project, ontology: Ontology | None = None, only: l
     ontology = ontology or Ontology(project.ontology)
     loaded = load_records(project, ontology)
     mapped = map_records(loaded.records, ontology)
-    reference_problems, flagged = check_references(mapped, ontology)
-    problems = loaded.problems + mapped.problems + reference_problems + check_shapes(mapped, ontology, flagged)
+    reference_problems, flagged = check_references(mapped, ontology, loaded.unreadable)
+    problems = first_word_wins(loaded.problems + mapped.problems + reference_problems + check_shapes(mapped, ontology, flagged))
     if only is not None:
         wanted = {project.relative(path) for path in only}
         problems = [p for p in problems if p.path in wanted]

@@ -18,7 +18,9 @@ from ..problems import Problem
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
-def check_references(mapped: Mapped, ontology: Ontology) -> tuple[list[Problem], set[tuple[str, str, str]]]:
+def check_references(mapped: Mapped, ontology: Ontology, unreadable: set[tuple[str, str]] = frozenset()) -> tuple[list[Problem], set[tuple[str, str, str]]]:
+    """Problems for references that name no record; and every statement whose sh:class result
+    is already explained (by a problem here, or by the unreadable file it points to)."""
     ids_by_kind: dict[str, set[str]] = {}
     kind_of_id: dict[str, str] = {}
     for record in mapped.records.values():
@@ -37,6 +39,9 @@ def check_references(mapped: Mapped, ontology: Ontology) -> tuple[list[Problem],
             kind, target_id = target[len(ontology.base + "id/"):].split("/", 1)
             if target_id in ids_by_kind.get(kind, ()):
                 continue
+            if (kind, target_id) in unreadable:
+                flagged.add((str(triple.subject), str(triple.predicate), str(triple.object)))
+                continue  # the record exists but cannot be read; its file's problems say why
             actual = kind_of_id.get(target_id)
             if actual:
                 message = f"`{target_id}` is {_a(actual)} record; expected the id of {_a(kind)} record"
