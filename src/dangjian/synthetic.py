@@ -141,7 +141,7 @@ def generate(root: Path, size: int, seed: int = 1, invalid_share: float = 0.01, 
         record_id = f"source-{n}"
         emit("source", "sources", record_id,
              f"id: {record_id}\nlabel: 新闻报道{n}\ntitle: 从严从实抓好基层党建工作({n})\n"
-             f"date: \"20{10 + n % 10}-0{1 + n % 9}-1{n % 10}\"\nlanguage: zh-Hans\ncapture_sha256: {n:064x}\n")
+             f"date: \"20{10 + n % 10}-0{1 + n % 9}-1{n % 10}\"\nlanguage: zh-Hans\ncapture_sha256: \"{n:064x}\"\n")
     writer.ids.setdefault("measure", [])
     for n in range(quota.get("measure", 1)):
         key, label, _unit, _period = MEASURES[n % len(MEASURES)]
