@@ -27,7 +27,7 @@ def check_references(mapped: Mapped, ontology: Ontology, unreadable: set[tuple[s
     id_prefix = len(ontology.base + "id/") + 1  # '<' and the base
 
     problems, flagged = [], set()
-    for triple in mapped.triples:
+    for triple in mapped.references:
         term = terms.get(triple[1])
         if term is None or triple[2][0] != "<":
             continue
