@@ -73,7 +73,7 @@ class Processor:
         done.triples = len(set(triples))
         done.ntriples = "".join(sorted({f"{s} {p} {o} .\n" for s, p, o in triples}))
         if self.render:
-            done.turtle = self.turtle.block(triples, first=done.subject)
+            done.turtle = self.turtle.record_block(record, done.subject, triples)
             done.jsonld = self.jsonld.record_block(record, done.subject, derived)
         record.raw = b""  # positions, when needed, are read again from the file
         return done

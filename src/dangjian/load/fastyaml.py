@@ -28,9 +28,9 @@ _KEY = r"[A-Za-z_][A-Za-z0-9_-]*"
 _DOUBLE = r'"(?:[^"\\\n]|\\[^\n])*"'
 _SINGLE = r"'(?:[^'\n]|'')*'"
 # A plain scalar in block context: no indicator first, no ": " or " #" inside.
-_PLAIN = r"(?:[^\s\[\]{}#&*!|>'\"%@`,?:-]|-(?=[^\s]))(?:[^:#\n]|:(?=[^\s])|(?<=[^\s])#)*?"
+_PLAIN = r"(?:[^\s\[\]{}#&*!|>'\"%@`,?:-]|-(?=[^\s]))(?:[^:#\n]++|:(?=[^\s])|(?<=[^\s])#)*+"
 # A plain scalar inside a flow collection: no ",[]{}#" and no ": " at all.
-_FLOW_PLAIN = r"[^\s\[\]{}#&*!|>'\"%@`,?:-][^:#,\[\]{}\n]*?"
+_FLOW_PLAIN = r"[^\s\[\]{}#&*!|>'\"%@`,?:-][^:#,\[\]{}\n]*+"
 _FLOW_ITEM = rf"(?:{_DOUBLE}|{_SINGLE}|{_FLOW_PLAIN})"
 _FLOW_SEQ = rf"\[ *(?:{_FLOW_ITEM} *(?:, *{_FLOW_ITEM} *)*)?\]"
 _FLOW_MAP = rf"\{{ *(?:{_KEY}: +{_FLOW_ITEM} *(?:, *{_KEY}: +{_FLOW_ITEM} *)*)?\}}"
@@ -42,10 +42,9 @@ _DOCUMENT = re.compile(rf"(?:{_LINE}\n)*(?:{_LINE})?")
 # Where a plain scalar could begin: after a key's colon, a list dash, a flow bracket or comma, or a
 # space inside a longer scalar. Any such token that the YAML 1.2 core schema reads as anything but
 # text or a plain integer (or that YAML 1.1 reads otherwise) sends the file the slow way.
-_CANDIDATE = re.compile(
-    r"(?:(?<=[\s\[{,:])|^)([-+.~0-9][^\s,\]}#]*|(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|true|True|TRUE|false|False|FALSE|null|Null|NULL|<<|=)(?=[\s,\]}]|$))",
-    re.M,
-)
+_CANDIDATE = re.compile(r"(?<![^\s\[{,:])[-+.~0-9yYnNoOtTfF<=][^\s,\]}#]*")
+_KEYWORDS = {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "true",
+             "True", "TRUE", "false", "False", "FALSE", "null", "Null", "NULL", "<<", "="}
 _SAFE = re.compile(r"-|0|[1-9][0-9]*")
 
 
@@ -54,7 +53,11 @@ def read_simple(text: str) -> dict | None:
     if yaml_rs is None or not _DOCUMENT.fullmatch(text):
         return None
     for found in _CANDIDATE.finditer(text):
-        token = found.group(1)
+        token = found.group()
+        if token[0] not in "-+.~0123456789":
+            if token in _KEYWORDS:
+                return None
+            continue  # a word such as "the": text in every version of YAML
         if _SAFE.fullmatch(token):
             continue
         value, trap = resolve_plain(token)

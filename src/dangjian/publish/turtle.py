@@ -170,6 +170,41 @@ class TurtleWriter:
             out.append("\n")
         return "".join(out)
 
+    def record_block(self, record, subject: str, triples) -> str:
+        """A record's paragraph, then those of the nodes it owns.
+
+        The record's own statements are the first ``own`` of ``triples`` that have ``subject``
+        as subject (the mapper's, then the derived ones); they are grouped here without the
+        general machinery, since one subject and short lists of objects are all a record has.
+        """
+        predicates: dict[str, list[str]] = {}
+        others = []
+        for s, p, o in triples:
+            if s != subject:
+                others.append((s, p, o))
+                continue
+            objects = predicates.get(p)
+            if objects is None:
+                predicates[p] = [o]
+            elif o not in objects:
+                objects.append(o)
+        lists = find_collections(group(others)) if any(o[0] == "_" for p in predicates.values() for o in p) else _NO_LISTS
+        term, order = self.term, self.predicate_order
+        out = [term(subject, lists), "\n"]
+        ordered = sorted(predicates, key=order)
+        last = ordered[-1]
+        for predicate in ordered:
+            verb = "a" if predicate == RDF_TYPE else self.iri_term(predicate)
+            objects = predicates[predicate]
+            if len(objects) == 1:
+                rendered = term(objects[0], lists)
+            else:
+                rendered = " ,\n        ".join(term(o, lists) for o in sorted(objects, key=sort_key))
+            out.append(f"    {verb} {rendered}{' .' if predicate is last else ' ;'}\n")
+        out.append("\n")
+        rest = [t for t in others if t[0] not in lists.consumed]
+        return "".join(out) + (self.block(rest) if rest else "")
+
     def head(self, header: str = "") -> str:
         out = [f"# {line}\n" if line else "#\n" for line in header.splitlines()] if header else []
         out.extend(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in self.prefixes.items())
