@@ -11,7 +11,7 @@ The grammar read
 
     mention  := [per] [period] [bound-word] [link] core [bound-suffix] [/period-or-per]
               | 每 core                                  (an interval: 每3年, 每两个月)
-    core     := number [scale] [多|余|来] [scale] unit [半]
+    core     := number [scale] [多|余|来] [scale] unit [半 | 多 | 余]        (多/余 after 年 天 个月: 一年多)
               | number [scale] (-|~|至|到) number [scale] unit     (an explicit range: 3-5个, 3至5万元)
               | number unit (-|~) number unit                        (30%-50%)
               | 百分之 number                                       (percent)
@@ -28,7 +28,7 @@ The grammar read
 - **bound** words: 不低于 不少于 至少 最少 最低 以上 → ``at-least`` (official usage counts the number itself in 以上);
   以下 以内 不超过 不高于 最多 至多 最高 → ``at-most``; 多 余 超过 高于 逾 有余 → ``more-than``;
   不到 不足 少于 低于 未满 → ``less-than``; 约 大约 大概 左右 来, and loose ranges (七八万元) → ``approximately``;
-  近 将近 接近 → ``nearly``. An explicit range (3-5个) is ``exact``: its ends are stated limits. A bound word in front
+  近 将近 接近 → ``nearly`` (but 近3年来, 近5年内 is "the past N years": no bound). An explicit range (3-5个) is ``exact``: its ends are stated limits. A bound word in front
   of the first amount of a list covers the list: in 不低于600平方米和200平方米 both are ``at-least``.
 - **period**: 每月, 月收入 (月 + 收入/报酬/薪/工资/补贴…), 月均, /月 → ``month``; 每年, 年均, 年平均, 年报酬…, /年 →
   ``year``. **per**: 每人 每名 人均 /人 → ``person``; 每村 每个行政村 村均 → ``village``; 每社区 → ``community``;
@@ -41,7 +41,7 @@ The grammar read
   (…每年服务群众专项经费不低于2万元 is per year; 乡镇每年仅版面制作费就要花七八万元 is per year).
 - ``year`` is the calendar year a mention is tied to: 2012年的3.1万元, 2015年将解决200个, or a clause that is only a
   year heading the sentence (2014年,已解决95个…). A year after 较/比 is a baseline, not a tie (较2012年增加97平方米).
-- ``change = (old.start, new.start)`` on both mentions of 由/从 A (verb) 到/至/为 B, with the same unit.
+- ``change = (old.start, new.start)`` on both mentions of 由/从 [year的 | 原来的] A (verb) 到/至/为 B, same unit.
   ``delta`` is ``increase``/``decrease`` when a verb of change touches the amount (提高36%, 增加97平方米).
 
 What is not an amount, and why
@@ -61,7 +61,12 @@ What is not an amount, and why
   半 (一年半). Counts written in Arabic digits are always read (1名班子成员): GB/T 15835-2011 reserves Arabic digits for
   counting and measuring. Other Chinese numerals with a classifier are counts (两个相邻的行政村, 三个档级标准, 两条示范带).
 - Lone 二 with a classifier is adjectival or ordinal (二次下载 "re-download", 二期工程 "phase two"): counts use 两.
-- 百, 千, 万, 亿 cannot begin a numeral (千条线, 百姓, 万家) except before 余/多 (百余人, 千余名).
+- 百, 千, 万, 亿 cannot begin a numeral (千条线, 百姓, 万家) except before 余/多 (百余人, 千余名) or after 近, 逾, 约
+  (近千名, 逾万人).
+- Fixed political formulae name doctrines, not counts: 三个代表, 四个全面, 四个意识, 四个自信, 两个维护, 两个确立,
+  两个一百年, 两个务必, 四个服从, 五位一体, 八项规定, 六项禁令.
+- Ratios: a colon between numbers is a ratio when it is the ratio sign ∶, when the numbers are the whole input, or when
+  the clause speaks of a proportion (比, 比例, 配套, or 按/按照/为 right before); never a clock time (9:00, 18:30).
 - In 每3年调整一次 and 每两个月召开一次 the frequency is the interval mention (``recurring=True``); the bare 一次 is
   not read again. 以上 before a number means "the above" (以上两条声明), not a bound.
 - Not read at all (no code in the vocabulary): 个百分点 (percentage points), 倍, 公里, 家, 所, 座; 几 and 数 (十几个,
@@ -146,7 +151,7 @@ _UNITS: list[tuple[str, str]] = sorted([
     ("块钱", "CNY"), ("元", "CNY"),
     ("亩", "mu"), ("%", "percent"),
     ("人次", "person-time"),
-    ("个半月", "month"), ("个月", "month"), ("个", "item"),
+    ("个半月", "month"), ("个多月", "month"), ("个余月", "month"), ("个月", "month"), ("个", "item"),
     ("周岁", "year-of-age"), ("岁", "year-of-age"),
     ("名", "person"), ("人", "person"), ("位", "person"),
     ("户", "household"), ("期", "session"), ("次", "occurrence"), ("件", "piece"), ("项", "entry"),
@@ -208,13 +213,17 @@ _CLAUSE_BREAKS = set(",，;；。!！?？:：\n\r()（）[]【】 \t")
 _SENTENCE_BREAKS = set("。;；!！?？\n\r")
 _NAME_SPAN_RES = [re.compile(p) for p in (r"“[^“”,，。;；!！?？:：、]{1,10}”", r"「[^「」,，。;；]{1,10}」",
                                           r"‘[^‘’,，。;；]{1,10}’", r"《[^《》]*》", r"〈[^〈〉]*〉")]
+# Fixed political formulae whose numeral and classifier name a doctrine, not a count: 八项规定 names a set of
+# rules, 五位一体 is no five people.
+_FORMULAE_RE = re.compile("三个代表|三个有利于|四个全面|四个意识|四个自信|三个自信|两个维护|两个确立|两个一百年|两个务必|"
+                          "四个服从|五位一体|八项规定|六项禁令")
 _TIME_CUES = re.compile(r"时间|时刻|上午|下午|晚上|凌晨|早上|中午")
 
 _YEAR = r"(?P<y>(?:1|2)\d{3}|[一二][〇零一二三四五六七八九]{3})"
 _YEAR_TOUCHING_RE = re.compile(rf"(?<![较比\d]){_YEAR}年(?:底|末|初)?的?\Z")
-_YEAR_LINKED_RE = re.compile(rf"(?<![较比从自至到\d]){_YEAR}年(?:底|末)?(?P<link>{_LINK_CHAR}{{1,4}})\Z")
+_YEAR_LINKED_RE = re.compile(rf"(?<![较比从自\d]){_YEAR}年(?:底|末)?(?P<link>{_LINK_CHAR}{{1,4}})\Z")
 _YEAR_HEADING_RE = re.compile(rf"\s*{_YEAR}年\s*")
-_CHANGE_FROM_RE = re.compile(rf"(?:由|从)(?:{_YEAR}年(?:底|末|初)?的?)?\Z")
+_CHANGE_FROM_RE = re.compile(rf"(?:由|从)(?:{_YEAR}年(?:底|末|初)?的?|{_LINK_CHAR}{{1,4}}的)?\Z")  # 由原来的A
 _CHANGE_TO_RE = re.compile(rf"了?{_LINK_CHAR}{{0,4}}?(?:到|至|为|成)")
 _DELTA_RE = re.compile(r"(?P<verb>提高|增加|增长|上升|提升|下降|减少|降低|新增|净增|增|减|降)了?\Z")
 _LIST_JOINERS = {"和", "、", "及", "与", "或", "以及"}
@@ -390,7 +399,8 @@ class _Scanner:
             return end  # 9:00, 09:05:10, 18:30: a clock time
         clause = norm[_clause_start(norm, i):_clause_end(norm, end)]
         is_ratio = ("∶" in written or norm.strip() == written
-                    or (not _TIME_CUES.search(clause) and ("比" in clause or norm[i - 1:i] in ("按", "照", "为"))))
+                    or (not _TIME_CUES.search(clause)
+                        and ("比" in clause or "配套" in clause or norm[i - 1:i] in ("按", "照", "为"))))
         if is_ratio:
             self.cores.append(_Core(i, end, "ratio", parts=tuple(_plain(Decimal(p)) for p in parts)))
         return end
@@ -400,8 +410,9 @@ class _Scanner:
     def _from_chinese(self, i: int) -> int:
         norm = self.norm
         run_end = _chinese_run_end(norm, i)
-        if norm[i] in "百千万亿" and run_end == i + 1 and norm[i + 1:i + 2] in ("余", "多"):
-            # 百余人, 千余名, 万余元: the only way a bare 百/千/万 begins a number.
+        if norm[i] in "百千万亿" and run_end == i + 1 and (norm[i + 1:i + 2] in ("余", "多")
+                                                          or norm[i - 1:i] in ("近", "逾", "约")):
+            # 百余人, 千余名, 万余元, 近千名, 逾万人: the only ways a bare 百/千/万 begins a number.
             value = Decimal(_SCALES[norm[i]])
             return self._after_number(i, _Number(value, value, i + 1, Decimal(1), "number", norm[i]))
         num = _chinese(norm, i)
@@ -459,7 +470,14 @@ class _Scanner:
             low, high = low + Decimal("0.5"), high + Decimal("0.5")
         elif code in ("year", "day") and norm.startswith("半", end):
             low, high, end = low + Decimal("0.5"), high + Decimal("0.5"), end + 1
-        bare_one = num.text in ("一", "壹") and not is_range and word != "个半月" and end == j + len(word)
+        if word in ("个多月", "个余月") and inner is None:
+            inner = "more-than"
+        elif (code in _TIME_UNITS and inner is None and norm[end:end + 1] in ("多", "余")
+              and _unit_at(norm, end + 1) is None):
+            inner, end = "more-than", end + 1  # 一年多, 3年多: more than; but 3年多次 is 3年 + 多次
+        # Bare 一 + classifier may be the indefinite article; 一年半, 一年多, 一个多月 are quantities.
+        bare_one = (num.text in ("一", "壹") and not is_range and end == j + len(word)
+                    and word not in ("个半月", "个多月", "个余月"))
         if num.text in ("二", "贰") and not is_range:
             return end  # 二次下载, 二期工程: ordinal or adjectival, counts use 两
         core = _Core(i, end, code, low, high, scale=scale, inner_bound=inner, is_range=is_range, bare_one=bare_one)
@@ -542,7 +560,8 @@ def _sentence_start(norm: str, i: int) -> int:
 
 
 def _name_spans(norm: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for r in _NAME_SPAN_RES for m in r.finditer(norm)]
+    spans = [(m.start(), m.end()) for r in _NAME_SPAN_RES for m in r.finditer(norm)]
+    return spans + [(m.start(), m.end()) for m in _FORMULAE_RE.finditer(norm)]
 
 
 def _year_value(y: str) -> int:
@@ -579,6 +598,9 @@ def _prefix(norm: str, core: _Core, floor: int) -> _Context:
     if m is None:
         m = _GAPPED_BOUND_RE.search(norm, floor, pos)
         linked = m is not None
+    if m is not None and not linked and m.group() == "近" and core.unit in _TIME_UNITS and re.match(
+            "以来|来|内|中|里", norm[core.end:core.end + 2]):
+        m = None  # 近3年来: "the past three years", not "nearly three years"
     if m is not None:
         ctx.bound, ctx.bound_is_prefix, pos = _BOUND_WORDS[m.group("word") if linked else m.group()], True, m.start()
     while True:

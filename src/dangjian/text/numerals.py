@@ -93,7 +93,7 @@ def _integer(s: str) -> int | None:
     if not s:
         return None
     for big_char, big in (("亿", 10**8), ("億", 10**8), ("万", 10**4), ("萬", 10**4)):
-        i = s.find(big_char)
+        i = s.rfind(big_char)  # 一亿亿, 一万亿: the last 亿 splits
         if i < 0:
             continue
         head = _integer(s[:i]) if i else None
