@@ -536,6 +536,16 @@ def test_any_text_gives_a_list_of_well_formed_mentions(text: str) -> None:
     assert all(a.end <= b.start for a, b in zip(got, got[1:]))
 
 
+@pytest.mark.parametrize("text", [
+    "3" * 20000 + "元", "一" + "亿" * 20000 + "元", "比例" + "9" * 100 + ":" + "1" * 100, "百分之" + "九" * 5000,
+    "0." + "1" * 5000 + "元", "九千九百九十九万" + "亿" * 8 + "元", "每村补贴3万元" * 500,
+])
+def test_huge_or_endless_input_is_read_without_error(text: str) -> None:
+    got = read_amounts(text)
+    assert all(text[m.start:m.end] == m.text for m in got)
+    assert all(m.value is None or m.value < 10**30 for m in got)
+
+
 def decimals(max_places: int) -> st.SearchStrategy[Decimal]:
     return st.builds(lambda n, places: Decimal(n).scaleb(-places), st.integers(0, 10**12),
                      st.integers(0, max_places))

@@ -28,8 +28,9 @@ The grammar read
 - **bound** words: 不低于 不少于 至少 最少 最低 以上 → ``at-least`` (official usage counts the number itself in 以上);
   以下 以内 不超过 不高于 最多 至多 最高 → ``at-most``; 多 余 超过 高于 逾 有余 → ``more-than``;
   不到 不足 少于 低于 未满 → ``less-than``; 约 大约 大概 左右 来, and loose ranges (七八万元) → ``approximately``;
-  近 将近 接近 → ``nearly`` (but 近3年来, 近5年内 is "the past N years": no bound). An explicit range (3-5个) is ``exact``: its ends are stated limits. A bound word in front
-  of the first amount of a list covers the list: in 不低于600平方米和200平方米 both are ``at-least``.
+  近 将近 接近 → ``nearly`` (but 近3年来, 近5年内 is "the past N years": no bound). An explicit range (3-5个) is
+  ``exact``: its ends are stated limits. A bound word in front of the first amount of a list covers the list: in
+  不低于600平方米和200平方米 both are ``at-least``.
 - **period**: 每月, 月收入 (月 + 收入/报酬/薪/工资/补贴…), 月均, /月 → ``month``; 每年, 年均, 年平均, 年报酬…, /年 →
   ``year``. **per**: 每人 每名 人均 /人 → ``person``; 每村 每个行政村 村均 → ``village``; 每社区 → ``community``;
   每乡镇 → ``township``; 每个…项目 → ``project``; 每户 户均 → ``household``.
@@ -83,8 +84,10 @@ from dangjian.text.numerals import DIGITS, NUMERAL_CHARS, ChineseNumber, read_ch
 
 __all__ = ["AmountMention", "read_amounts", "read_amount", "format_amount", "change_pairs", "normalize"]
 
-# Enough precision that scaling a written number (1154.48 × 10000) is always exact.
+# Enough precision that scaling a written number (1154.48 × 10000) is always exact, given that no number of more
+# than _MAX_DIGITS digits is an amount (longer runs are identifiers; 10^30 is far beyond any stated quantity).
 _EXACT = Context(prec=80)
+_MAX_DIGITS = 30
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -158,6 +161,9 @@ _UNITS: list[tuple[str, str]] = sorted([
     ("块", "block"), ("条", "line"), ("年", "year"), ("天", "day"),
 ], key=lambda u: -len(u[0]))
 
+_UNIT_CODES = dict(_UNITS)
+_UNIT_RE = re.compile("|".join(re.escape(word) for word, _ in _UNITS))
+
 # A unit word followed by these is part of another word: 年级, 一次性, 岁月, 位数, 元旦, 名单, 条件, 个百分点.
 _NOT_A_UNIT_BEFORE = {
     "年": ("级", "代", "度"), "次": ("性",), "岁": ("月",), "位": ("数", "置"), "元": ("旦", "素", "首", "宵", "帅", "老"),
@@ -172,6 +178,8 @@ _ARABIC_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?")
 _DATE_RE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?!\d)")
 _COLON_CHAIN_RE = re.compile(r"(?:\s?[:∶]\s?\d+(?:\.\d+)?)+")
 _RANGE_SEPS = "-~—–至到"
+# Where a number can begin: an Arabic digit or a Chinese numeral character.
+_CANDIDATE_RE = re.compile("[0-9" + "".join(sorted(NUMERAL_CHARS)) + "]")
 _INNER = {"多": "more-than", "余": "more-than", "来": "approximately"}
 
 _BOUND_WORDS = {
@@ -279,7 +287,7 @@ def _plain(d: Decimal) -> Decimal:
 
 def _arabic(norm: str, i: int) -> _Number | None:
     m = _ARABIC_RE.match(norm, i)
-    if m is None:
+    if m is None or sum(c.isdigit() for c in m.group()) > _MAX_DIGITS:
         return None
     value = Decimal(m.group().replace(",", ""))
     j, scale = m.end(), Decimal(1)
@@ -316,7 +324,7 @@ def _chinese(norm: str, i: int) -> _Number | None:
     if not run or run[0] in "百千万亿":
         return None
     read: ChineseNumber | None = read_chinese(run)
-    if read is None:
+    if read is None or read.high >= 10**_MAX_DIGITS:
         return None
     scale = Decimal(1)
     if read.kind != "digits" and run[-1] in "万亿" and not any(c in "万亿" for c in run[:-1]):
@@ -332,13 +340,13 @@ def _number(norm: str, i: int) -> _Number | None:
 
 def _unit_at(norm: str, j: int) -> tuple[str, str, int] | None:
     """(word, code, end) of the unit starting at j, or None."""
-    for word, code in _UNITS:
-        if norm.startswith(word, j):
-            after = norm[j + len(word):]
-            if any(after.startswith(w) for w in _NOT_A_UNIT_BEFORE.get(word, ())):
-                return None
-            return word, code, j + len(word)
-    return None
+    m = _UNIT_RE.match(norm, j)
+    if m is None:
+        return None
+    word = m.group()
+    if norm.startswith(_NOT_A_UNIT_BEFORE.get(word, ()), m.end()):
+        return None
+    return word, _UNIT_CODES[word], m.end()
 
 
 def _is_calendar_year(num: _Number, norm: str) -> bool:
@@ -359,6 +367,10 @@ class _Scanner:
     def scan(self) -> list[_Core]:
         norm, i = self.norm, 0
         while i < len(norm):
+            found = _CANDIDATE_RE.search(norm, i)
+            if found is None:
+                break
+            i = found.start()
             ch = norm[i]
             prev = norm[i - 1] if i else ""
             if ch.isascii() and ch.isdigit() and not (prev.isascii() and (prev.isdigit() or prev == ".")):
@@ -389,12 +401,14 @@ class _Scanner:
         if chain:
             return self._ratio_or_time(i, chain.end())
         num = _arabic(norm, i)
-        return self._after_number(i, num)
+        return end if num is None else self._after_number(i, num)
 
     def _ratio_or_time(self, i: int, end: int) -> int:
         norm = self.norm
         written = norm[i:end]
         parts = re.split(r"\s?[:∶]\s?", written)
+        if any(len(p) > _MAX_DIGITS for p in parts):
+            return end
         if any(re.fullmatch(r"0\d+", p) for p in parts[1:]) or ("∶" not in written and _looks_like_clock(parts)):
             return end  # 9:00, 09:05:10, 18:30: a clock time
         clause = norm[_clause_start(norm, i):_clause_end(norm, end)]
@@ -541,27 +555,39 @@ def _calendar_like(v: Decimal | None) -> bool:
     return v is not None and v == v.to_integral_value() and 1000 <= v <= 2999
 
 
+# How far the reader looks back from a number for the words around it (a clause is rarely longer); the bound keeps
+# reading linear on text without punctuation.
+_LOOKBACK = 100
+
+
 def _clause_start(norm: str, i: int) -> int:
-    while i > 0 and norm[i - 1] not in _CLAUSE_BREAKS:
+    limit = max(0, i - _LOOKBACK)
+    while i > limit and norm[i - 1] not in _CLAUSE_BREAKS:
         i -= 1
     return i
 
 
 def _clause_end(norm: str, i: int) -> int:
-    while i < len(norm) and norm[i] not in _CLAUSE_BREAKS:
+    limit = min(len(norm), i + _LOOKBACK)
+    while i < limit and norm[i] not in _CLAUSE_BREAKS:
         i += 1
     return i
 
 
 def _sentence_start(norm: str, i: int) -> int:
-    while i > 0 and norm[i - 1] not in _SENTENCE_BREAKS:
+    limit = max(0, i - _LOOKBACK)
+    while i > limit and norm[i - 1] not in _SENTENCE_BREAKS:
         i -= 1
     return i
 
 
-def _name_spans(norm: str) -> list[tuple[int, int]]:
-    spans = [(m.start(), m.end()) for r in _NAME_SPAN_RES for m in r.finditer(norm)]
-    return spans + [(m.start(), m.end()) for m in _FORMULAE_RE.finditer(norm)]
+def _in_names(norm: str) -> bytearray:
+    """1 at every position inside a quoted name, a book title or a political formula."""
+    mask = bytearray(len(norm))
+    for r in (*_NAME_SPAN_RES, _FORMULAE_RE):
+        for m in r.finditer(norm):
+            mask[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+    return mask
 
 
 def _year_value(y: str) -> int:
@@ -731,11 +757,11 @@ def _link_lists_and_changes(norm: str, mentions: list[tuple[AmountMention, _Cont
 def read_amounts(text: str) -> list[AmountMention]:
     """Every amount stated in text, in order of appearance."""
     norm = normalize(text)
-    names = _name_spans(norm)
+    names = _in_names(norm)
     mentions: list[tuple[AmountMention, _Context]] = []
     floor = 0
     for core in _Scanner(norm).scan():
-        if any(s <= core.start < e for s, e in names):
+        if names[core.start]:
             continue  # “三个清单”: a name
         clause = _clause_start(norm, core.start)
         ctx = _prefix(norm, core, max(floor, clause))

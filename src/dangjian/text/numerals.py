@@ -39,6 +39,9 @@ BIG_UNITS: dict[str, int] = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10
 # Every character that can be part of a Chinese numeral (点 only between digits; the caller decides that).
 NUMERAL_CHARS = frozenset(DIGITS) | frozenset(SMALL_UNITS) | frozenset(BIG_UNITS)
 
+# No written numeral is longer; the bound keeps reading cheap and its recursion shallow on runs such as 亿亿亿….
+_MAX_LENGTH = 64
+
 # Pairs of neighbour digits that Chinese uses for a loose range; 三五 ("three to five") is customary too.
 _LOOSE_PAIRS = {(a, a + 1) for a in range(1, 9)} | {(3, 5)}
 
@@ -146,7 +149,7 @@ def _loose_range(s: str) -> tuple[Decimal, Decimal] | None:
 
 def read_chinese(s: str) -> ChineseNumber | None:
     """Read a whole string of Chinese numeral characters; None if it is not a numeral."""
-    if not s:
+    if not s or len(s) > _MAX_LENGTH:
         return None
     value = _positional(s)
     if value is not None:
