@@ -53,7 +53,7 @@ class Processor:
         self.ontology = ontology
         self.mapper = RecordMapper(ontology)
         self.render = render
-        self.turtle = TurtleWriter(prefixes or ontology.prefixes)
+        self.turtle = TurtleWriter(prefixes or ontology.prefixes).name_records(ontology.record_iri("", "")[:-1])
         self.jsonld = JsonLdWriter(ontology)
         self.checked = checked_predicates(ontology)
 

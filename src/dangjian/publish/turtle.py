@@ -92,6 +92,12 @@ class TurtleWriter:
         self._by_length = sorted(prefixes.items(), key=lambda item: (-len(item[1]), item[0]))
         self._names: dict[str, str] = {}  # '<iri>' -> its name in Turtle
         self._order: dict[str, tuple] = {}  # predicate -> its place in a paragraph
+        self._records = ""  # '<{base}id/' when the prefixes name each kind of record
+
+    def name_records(self, records_base: str) -> "TurtleWriter":
+        """Name record IRIs ({records_base}{kind}/{id}) by their kind's prefix, quickly."""
+        self._records = f"<{records_base}"
+        return self
 
     def name(self, iri: str) -> str:
         """A prefixed name for an IRI (given bare), or the IRI in angle brackets."""
@@ -101,6 +107,12 @@ class TurtleWriter:
         cached = self._names.get(term)
         if cached is not None:
             return cached
+        if self._records and term.startswith(self._records):
+            # A record IRI, {base}id/{kind}/{id}: named by its kind's prefix, not cached (there
+            # are as many as records).
+            kind, _, local = term[len(self._records):-1].partition("/")
+            if kind in self.prefixes:
+                return f"{kind}:{local}" if _SAFE_LOCAL.match(local) else term
         iri = term[1:-1]
         result = term
         for prefix, namespace in self._by_length:
