@@ -4,13 +4,15 @@
   schema:QuantitativeValue (it has a unit), so that schema.org consumers read it.
 - Every quote is also a Web Annotation: an oa:SpecificResource on the source whose
   oa:TextQuoteSelector holds the exact text, at ``{amount}#quote`` and ``{amount}#quote-selector``.
+- A tombstone replaced by another record is owl:sameAs it (the old IRI names the same thing);
+  a withdrawn one is owl:deprecated true.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from pyoxigraph import NamedNode, Triple
+from pyoxigraph import Literal, NamedNode, Triple
 
 from .ontology import Ontology
 
@@ -18,6 +20,9 @@ RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 SCHEMA = "http://schema.org/"
 OA = "http://www.w3.org/ns/oa#"
 PROV_DERIVED_FROM = "http://www.w3.org/ns/prov#wasDerivedFrom"
+OWL = "http://www.w3.org/2002/07/owl#"
+DCTERMS_IS_REPLACED_BY = "http://purl.org/dc/terms/isReplacedBy"
+XSD_BOOLEAN = NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
 
 
 def derive(triples: list[Triple], ontology: Ontology) -> list[Triple]:
@@ -28,6 +33,10 @@ def derive(triples: list[Triple], ontology: Ontology) -> list[Triple]:
         by_subject[t.subject][t.predicate.value].append(t.object)
     added = []
     for subject, predicates in by_subject.items():
+        for replacement in predicates.get(DCTERMS_IS_REPLACED_BY, []):
+            added.append(Triple(subject, NamedNode(OWL + "sameAs"), replacement))
+        if predicates.get(dj + "withdrawalReason"):
+            added.append(Triple(subject, NamedNode(OWL + "deprecated"), Literal("true", datatype=XSD_BOOLEAN)))
         if amount_class not in predicates.get(RDF_TYPE.value, ()):
             continue
         schema_type = "MonetaryAmount" if predicates.get(SCHEMA + "currency") else "QuantitativeValue"

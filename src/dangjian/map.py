@@ -107,7 +107,8 @@ class RecordMapper:
         self.mapped.records[subject.value] = record
         id_key = ontology.id_key
         self.mapped.origins[(str(subject),)] = Origin(record.shown_path, record.key_mark(id_key), id_key)
-        self.add(NamedNode(RDF + "type"), NamedNode(record.kind.class_iri), record.key_mark(id_key), id_key)
+        if not ontology.is_tombstone(record.data):  # a tombstone no longer says what the thing is
+            self.add(NamedNode(RDF + "type"), NamedNode(record.kind.class_iri), record.key_mark(id_key), id_key)
         identifier_key = ontology.key_for(DCTERMS_IDENTIFIER)
         self.add(NamedNode(DCTERMS_IDENTIFIER), Literal(record.id), record.value_mark(id_key), id_key)
         for key, value in record.data.items():
@@ -172,10 +173,11 @@ class RecordMapper:
             self.problem(path, f"expected a single value, got {_describe(item) if item is not None else 'nothing'}")
             return None
         if term.shape == "reference":
+            kind = term.target_kind or self.record.kind.name
             if not isinstance(item, str) or not _SLUG.match(item):
-                self.problem(path, f"expected the id of a {term.target_kind} record (a lowercase slug), got {_describe(item)}")
+                self.problem(path, f"expected the id of a {kind} record (a lowercase slug), got {_describe(item)}")
                 return None
-            return NamedNode(self.ontology.record_iri(term.target_kind, item))
+            return NamedNode(self.ontology.record_iri(kind, item))
         if term.shape == "vocab":
             if not isinstance(item, str) or not _SLUG.match(item):
                 values = ", ".join(self.ontology.vocabulary_values(term))

@@ -3,6 +3,9 @@ controlled value is in the vocabulary; suggest the nearest id or value when not.
 
 SHACL's sh:class reports these too, but cannot say "did you mean"; the statements flagged here
 are passed on so that the SHACL report does not repeat them.
+
+A reference to a tombstone is a problem too: the reference should name the replacement (so that
+no redirect ever chains), or go, when the record was withdrawn.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ def check_references(mapped: Mapped, ontology: Ontology, unreadable: set[tuple[s
     vocabulary = {str(s) for s in ontology.vocabulary_graph.subjects()}
     terms = {term.predicate: term for term in ontology.terms.values() if term.shape in ("reference", "vocab")}
 
+    tombstones = tombstones_of(mapped, ontology)
     problems, flagged = [], set()
     for triple in mapped.triples:
         term = terms.get(triple.predicate.value)
@@ -38,6 +42,16 @@ def check_references(mapped: Mapped, ontology: Ontology, unreadable: set[tuple[s
         if term.shape == "reference":
             kind, target_id = target[len(ontology.base + "id/"):].split("/", 1)
             if target_id in ids_by_kind.get(kind, ()):
+                if target_id not in tombstones:
+                    continue
+                replacement = tombstones[target_id]
+                if replacement is None:
+                    message = f"`{target_id}` was withdrawn (see its tombstone); remove this reference"
+                else:
+                    message = f"`{target_id}` is a tombstone replaced by `{replacement}`; name `{replacement}` instead"
+                origin = mapped.origins.get((str(triple.subject), str(triple.predicate), str(triple.object)))
+                problems.append(Problem(origin.path, origin.mark.line, origin.mark.column, origin.key, message, "reference"))
+                flagged.add((str(triple.subject), str(triple.predicate), str(triple.object)))
                 continue
             if (kind, target_id) in unreadable:
                 flagged.add((str(triple.subject), str(triple.predicate), str(triple.object)))
@@ -61,6 +75,20 @@ def check_references(mapped: Mapped, ontology: Ontology, unreadable: set[tuple[s
         problems.append(Problem(origin.path, origin.mark.line, origin.mark.column, origin.key, message, "reference"))
         flagged.add((str(triple.subject), str(triple.predicate), str(triple.object)))
     return problems, flagged
+
+
+def tombstones_of(mapped: Mapped, ontology: Ontology) -> dict[str, str | None]:
+    """Tombstone ids, each with the id that replaced it (None when withdrawn)."""
+    found: dict[str, str | None] = {}
+    replaced_by = {p for p in ontology.tombstone_predicates if ontology.terms[ontology.key_for(p)].shape == "reference"}
+    for triple in mapped.triples:
+        if triple.predicate.value in ontology.tombstone_predicates:
+            split = ontology.split_record_iri(triple.subject.value)
+            if split is None:
+                continue
+            replacement = ontology.split_record_iri(triple.object.value) if triple.predicate.value in replaced_by else None
+            found[split[1]] = found.get(split[1]) or (replacement[1] if replacement else None)
+    return found
 
 
 def _a(word: str) -> str:
