@@ -11,6 +11,7 @@ from ..ontology import Ontology
 from ..problems import Problem
 from ..settings import Project
 from .references import check_references
+from .releases import check_releases
 from .shacl import check_shapes
 
 
@@ -41,7 +42,8 @@ def validate_project(project: Project, ontology: Ontology | None = None, only: l
     loaded = load_records(project, ontology)
     mapped = map_records(loaded.records, ontology)
     reference_problems, flagged = check_references(mapped, ontology, loaded.unreadable)
-    problems = first_word_wins(loaded.problems + mapped.problems + reference_problems + check_shapes(mapped, ontology, flagged))
+    problems = first_word_wins(loaded.problems + mapped.problems + reference_problems + check_shapes(mapped, ontology, flagged)
+                               + check_releases(project, mapped, ontology))
     if only is not None:
         wanted = {project.relative(path) for path in only}
         problems = [p for p in problems if p.path in wanted]
