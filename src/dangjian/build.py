@@ -92,7 +92,7 @@ def build(project: Project, ontology: Ontology | None = None, out: Path | None =
     if not verdict.valid:
         raise BuildFailed(verdict)
     triples = published_triples(verdict, ontology)
-    graph = Graph(triples, ontology)
+    graph = Graph.from_ntriples(write_ntriples(triples), ontology)
     hashes = record_hashes(graph)
     if release:
         from .releases import releases as known_releases
@@ -107,7 +107,7 @@ def build(project: Project, ontology: Ontology | None = None, out: Path | None =
     facts = {"dataset": DATASET_NAME, "version": version, "issued": issued, "previous": previous, "base": ontology.base,
              "records": by_kind, "tombstones": tombstones, "triples": distinct,
              "description": DATASET_DESCRIPTION, "creator": DATASET_AUTHOR}
-    files["void.ttl"] = write_void(ontology.base, files, triples, ontology, facts)
+    files["void.ttl"] = write_void(ontology.base, files, graph.triples, ontology, facts)
     dumps = {name: files[name] for name in (*DOWNLOADS, "void.ttl")}
     extra = kept_releases(out)
     if release:

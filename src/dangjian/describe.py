@@ -15,9 +15,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+import pyoxigraph
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from .ontology import Ontology
+from .rdfterms import canonical_language
 
 SKOS_PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
 DCTERMS_IS_REPLACED_BY = "http://purl.org/dc/terms/isReplacedBy"
@@ -41,6 +43,11 @@ class Graph:
     @classmethod
     def from_store(cls, store, ontology: Ontology) -> "Graph":
         return cls((Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None)), ontology)
+
+    @classmethod
+    def from_ntriples(cls, data: bytes, ontology: Ontology) -> "Graph":
+        """The graph of published N-Triples (the pipeline's own string triples, once written)."""
+        return cls((Triple(q.subject, q.predicate, q.object) for q in pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_TRIPLES)), ontology)
 
     # --- records -------------------------------------------------------------------------
 
@@ -117,3 +124,15 @@ class Graph:
         if self.value(iri, self.ontology.vocabulary_iri + "withdrawalReason") is not None:
             return ("withdrawn", None)
         return None
+
+
+def nt_term(term) -> str:
+    """A term as the pipeline writes it in N-Triples (language tags in their usual case)."""
+    if isinstance(term, Literal) and term.language:
+        return str(Literal(term.value)).rstrip() + "@" + canonical_language(term.language)
+    return str(term)
+
+
+def as_tuples(triples) -> list[tuple[str, str, str]]:
+    """pyoxigraph triples as the pipeline's (subject, predicate, object) N-Triples strings."""
+    return [(nt_term(t.subject), nt_term(t.predicate), nt_term(t.object)) for t in triples]

@@ -15,8 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .describe import Graph
-from .publish.terms import nt
+from .describe import Graph, as_tuples
 from .settings import Project
 
 RELEASES = "releases"
@@ -64,7 +63,7 @@ def releases(project: Project) -> list[Release]:
 
 
 def statement_lines(triples) -> list[str]:
-    return sorted({f"{nt(t.subject)} {nt(t.predicate)} {nt(t.object)} .\n" for t in triples})
+    return sorted({f"{s} {p} {o} .\n" for s, p, o in as_tuples(triples)})
 
 
 def record_hashes(graph: Graph) -> dict[str, str]:

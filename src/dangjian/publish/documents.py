@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pyoxigraph
 
+from ..describe import as_tuples
 from ..ontology import Ontology
 from .jsonld import write_jsonld
 from .ntriples import write_ntriples
@@ -41,13 +42,13 @@ def _rdfxml(triples, prefixes: dict[str, str]) -> bytes:
 
 
 def render_document(triples, extension: str, ontology: Ontology, prefixes: dict[str, str], header: str = "") -> bytes:
-    """The description in the format of ``extension`` (ttl, jsonld, nt, rdf)."""
+    """The description (pyoxigraph triples) in the format of ``extension`` (ttl, jsonld, nt, rdf)."""
     if extension == "ttl":
-        return write_turtle(triples, prefixes, header)
+        return write_turtle(as_tuples(triples), prefixes, header)
     if extension == "nt":
-        return write_ntriples(triples)
+        return write_ntriples(as_tuples(triples))
     if extension == "jsonld":
-        return write_jsonld(triples, ontology)
+        return write_jsonld(as_tuples(triples), ontology)
     if extension == "rdf":
         return _rdfxml(triples, {k: v for k, v in ontology.prefixes.items()})
     raise KeyError(extension)

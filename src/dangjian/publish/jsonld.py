@@ -11,18 +11,16 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
-from pyoxigraph import BlankNode, Literal, NamedNode
-
 from ..ontology import Ontology, Term
 from ..rdfterms import canonical_language
-from .terms import XSD_STRING, sort_key
-from .turtle import RDF_TYPE, TurtleWriter, find_collections
+from .terms import XSD_STRING, sort_key, split_literal
+from .turtle import RDF_TYPE, TurtleWriter, find_collections, group
 
 
 class JsonLdWriter:
     def __init__(self, ontology: Ontology):
         self.ontology = ontology
-        self.terms = {term.predicate: term for term in ontology.terms.values()}
+        self.terms = {f"<{term.predicate}>": term for term in ontology.terms.values()}
         self.names = TurtleWriter(ontology.prefixes)  # compact IRIs, same rules as Turtle
         self.id_key = ontology.id_key
 
@@ -30,55 +28,60 @@ class JsonLdWriter:
         name = self.names.name(iri)
         return name[1:-1] if name.startswith("<") else name
 
-    def generic(self, term) -> dict:
-        if isinstance(term, NamedNode):
-            return {"@id": term.value}
-        if isinstance(term, BlankNode):
-            return {"@id": f"_:{term.value}"}
-        if term.language:
-            return {"@value": term.value, "@language": canonical_language(term.language)}
-        if term.datatype.value == XSD_STRING:
-            return {"@value": term.value}
-        return {"@value": term.value, "@type": self.compact(term.datatype.value)}
+    def generic(self, term: str) -> dict:
+        if term[0] == "<":
+            return {"@id": term[1:-1]}
+        if term[0] == "_":
+            return {"@id": term}
+        _body, value, language, datatype = split_literal(term)
+        if language:
+            return {"@value": value, "@language": canonical_language(language)}
+        if datatype is None or datatype == XSD_STRING:
+            return {"@value": value}
+        return {"@value": value, "@type": self.compact(datatype)}
 
-    def short(self, term: Term, obj, lists):
+    def short(self, term: Term, obj: str, lists):
         """The value in the term's own short form, or None where the term does not fit it."""
-        if term.shape in ("reference", "vocab"):
-            return obj.value if isinstance(obj, NamedNode) else None
-        if not isinstance(obj, (Literal, BlankNode)):
+        shape = term.shape
+        if shape in ("reference", "vocab"):
+            return obj[1:-1] if obj[0] == "<" else None
+        if obj[0] == "<":
             return None
-        if term.shape == "list":
-            items = lists.get(obj.value) if isinstance(obj, BlankNode) else None
-            if items is not None and all(isinstance(i, Literal) and i.datatype and i.datatype.value == term.datatype for i in items):
-                return [i.value for i in items]
+        if shape == "list":
+            items = lists.get(obj) if obj[0] == "_" else None
+            if items is None:
+                return None
+            parsed = [split_literal(i) if i[0] == '"' else None for i in items]
+            if all(p is not None and p[3] == term.datatype for p in parsed):
+                return [p[1] for p in parsed]
             return None
-        if isinstance(obj, BlankNode):
+        if obj[0] == "_":
             return None
-        if term.shape == "typed":
-            return obj.value if not obj.language and obj.datatype.value == term.datatype else None
-        if term.shape == "plain":
-            if term.language is None and not obj.language and obj.datatype.value == XSD_STRING:
-                return obj.value
-            return None
+        _body, value, language, datatype = split_literal(obj)
+        if shape == "typed":
+            return value if not language and datatype == term.datatype else None
+        if shape == "plain":
+            return value if term.language is None and not language and datatype in (None, XSD_STRING) else None
         return None  # language maps are built in node()
 
-    def node(self, subject, predicates: dict, lists: dict) -> dict:
-        node: dict = {self.id_key: subject.value if isinstance(subject, NamedNode) else f"_:{subject.value}"}
-        types = predicates.get(NamedNode(RDF_TYPE), set())
+    def node(self, subject: str, predicates: dict, lists) -> dict:
+        node: dict = {self.id_key: subject[1:-1] if subject[0] == "<" else subject}
+        types = predicates.get(RDF_TYPE, set())
         if types:
-            compacted = sorted(self.compact(t.value) for t in types)
+            compacted = sorted(self.compact(t[1:-1]) for t in types)
             node["@type"] = compacted[0] if len(compacted) == 1 else compacted
         entries: dict[str, object] = {}
         for predicate, objects in predicates.items():
-            if predicate.value == RDF_TYPE:
+            if predicate == RDF_TYPE:
                 continue
-            term = self.terms.get(predicate.value)
+            term = self.terms.get(predicate)
             leftovers = []
             if term is not None and term.shape == "language":
                 by_language: dict[str, list[str]] = defaultdict(list)
                 for obj in sorted(objects, key=sort_key):
-                    if isinstance(obj, Literal) and obj.language:
-                        by_language[canonical_language(obj.language)].append(obj.value)
+                    parsed = split_literal(obj) if obj[0] == '"' else None
+                    if parsed and parsed[2]:
+                        by_language[canonical_language(parsed[2])].append(parsed[1])
                     else:
                         leftovers.append(obj)
                 if by_language:
@@ -97,24 +100,22 @@ class JsonLdWriter:
                 leftovers = sorted(objects, key=sort_key)
             if leftovers:
                 values = [self.full(o, lists) for o in leftovers]
-                entries[self.compact(predicate.value)] = values[0] if len(values) == 1 else values
+                entries[self.compact(predicate[1:-1])] = values[0] if len(values) == 1 else values
         node.update(sorted(entries.items()))
         return node
 
-    def full(self, obj, lists):
-        if isinstance(obj, BlankNode) and obj.value in lists:
-            return {"@list": [self.full(item, lists) for item in lists[obj.value]]}
+    def full(self, obj: str, lists):
+        if obj in lists:
+            return {"@list": [self.full(item, lists) for item in lists[obj]]}
         return self.generic(obj)
 
     def write(self, triples) -> bytes:
-        by_subject: dict = defaultdict(lambda: defaultdict(set))
-        for t in set(triples):
-            by_subject[t.subject][t.predicate].add(t.object)
+        by_subject = group(triples)
         lists = find_collections(by_subject)
         graph = [
             self.node(subject, by_subject[subject], lists)
             for subject in sorted(by_subject, key=sort_key)
-            if not (isinstance(subject, BlankNode) and subject.value in lists.consumed)
+            if subject not in lists.consumed
         ]
         # The context as ontology/context.jsonld writes it (a term a line), then one node a block.
         context = self.ontology.files()["context.jsonld"].strip()
@@ -129,4 +130,3 @@ def _indent(text: str, prefix: str) -> str:
 
 def write_jsonld(triples, ontology: Ontology) -> bytes:
     return JsonLdWriter(ontology).write(triples)
-

@@ -11,117 +11,132 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from pyoxigraph import BlankNode, Literal, NamedNode
-
-from .terms import XSD, literal, sort_key
+from .terms import XSD, sort_key, split_literal
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDF_TYPE = RDF + "type"
-RDF_FIRST, RDF_REST, RDF_NIL = RDF + "first", RDF + "rest", RDF + "nil"
+RDF_TYPE = f"<{RDF}type>"
+RDF_FIRST, RDF_REST, RDF_NIL = f"<{RDF}first>", f"<{RDF}rest>", f"<{RDF}nil>"
 
 _SAFE_LOCAL = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _DECIMAL = re.compile(r"^[+-]?[0-9]*\.[0-9]+$")
+_SHORT_NUMBERS = {XSD + "integer": _INTEGER, XSD + "decimal": _DECIMAL}
+
+
+class Lists(dict):
+    """Blank nodes that head well-formed RDF lists, with their items; ``consumed`` holds every
+    node of those lists, which are written inline and not as subjects of their own."""
+
+    consumed: set
+
+
+def group(triples) -> dict:
+    by_subject: dict = defaultdict(lambda: defaultdict(set))
+    for s, p, o in triples:
+        by_subject[s][p].add(o)
+    return by_subject
+
+
+def find_collections(by_subject) -> Lists:
+    """Blank nodes that head well-formed RDF lists referenced once, with their items."""
+    references: dict[str, int] = defaultdict(int)
+    for subject, predicates in by_subject.items():
+        for objects in predicates.values():
+            for o in objects:
+                if o[0] == "_":
+                    references[o] += 1
+    lists, consumed = Lists(), set()
+
+    def walk(node: str):
+        items, seen = [], []
+        while node[0] == "_":
+            predicates = by_subject.get(node, {})
+            firsts, rests = predicates.get(RDF_FIRST, ()), predicates.get(RDF_REST, ())
+            if set(predicates) != {RDF_FIRST, RDF_REST} or len(firsts) != 1 or len(rests) != 1 or references[node] != 1:
+                return None
+            items.append(next(iter(firsts)))
+            seen.append(node)
+            node = next(iter(rests))
+        return (items, seen) if node == RDF_NIL else None
+
+    tails = {o for s, predicates in by_subject.items() if s[0] == "_" for o in predicates.get(RDF_REST, ())}
+    for node in sorted(references):
+        if node in tails:
+            continue  # the rest of a list, not its head
+        found = walk(node)
+        if found:
+            lists[node] = found[0]
+            consumed.update(found[1])
+    lists.consumed = consumed
+    return lists
 
 
 class TurtleWriter:
     def __init__(self, prefixes: dict[str, str]):
-        # Longest namespace first, so that the most specific prefix wins.
         self.prefixes = dict(sorted(prefixes.items()))
+        # Longest namespace first, so that the most specific prefix wins.
         self._by_length = sorted(prefixes.items(), key=lambda item: (-len(item[1]), item[0]))
+        self._names: dict[str, str] = {}
 
-    def name(self, value: str) -> str:
+    def name(self, iri: str) -> str:
+        """A prefixed name for an IRI (given bare), or the IRI in angle brackets."""
+        cached = self._names.get(iri)
+        if cached is not None:
+            return cached
+        result = f"<{iri}>"
         for prefix, namespace in self._by_length:
-            if value.startswith(namespace):
-                local = value[len(namespace):]
+            if iri.startswith(namespace):
+                local = iri[len(namespace):]
                 if local == "" or _SAFE_LOCAL.match(local):
-                    return f"{prefix}:{local}"
-        return f"<{value}>"
+                    result = f"{prefix}:{local}"
+                    break
+        self._names[iri] = result
+        return result
 
-    def term(self, term, lists: dict) -> str:
-        if isinstance(term, NamedNode):
-            return self.name(term.value)
-        if isinstance(term, BlankNode):
-            if term.value in lists:
-                return "( " + " ".join(self.term(item, lists) for item in lists[term.value]) + " )"
-            return f"_:{term.value}"
+    def term(self, term: str, lists: Lists) -> str:
+        first = term[0]
+        if first == "<":
+            return self.name(term[1:-1])
+        if first == "_":
+            if term in lists:
+                return "( " + " ".join(self.term(item, lists) for item in lists[term]) + " )"
+            return term
         return self.literal(term)
 
-    def literal(self, term: Literal) -> str:
-        if not term.language:
-            datatype = term.datatype.value
-            if datatype == XSD + "integer" and _INTEGER.match(term.value):
-                return term.value
-            if datatype == XSD + "decimal" and _DECIMAL.match(term.value):
-                return term.value
-            if datatype == XSD + "boolean" and term.value in ("true", "false"):
-                return term.value
-        return literal(term, datatype_text=self.name)
+    def literal(self, term: str) -> str:
+        if term.endswith('"'):
+            return term  # a plain string
+        body, _value, language, datatype = split_literal(term)
+        if language:
+            return term
+        pattern = _SHORT_NUMBERS.get(datatype)
+        if pattern is not None and pattern.match(body):
+            return body
+        if datatype == XSD + "boolean" and body in ("true", "false"):
+            return body
+        return f'"{body}"^^{self.name(datatype)}'
 
     def write(self, triples, header: str = "") -> bytes:
-        by_subject: dict = defaultdict(lambda: defaultdict(set))
-        for t in set(triples):
-            by_subject[t.subject][t.predicate].add(t.object)
+        by_subject = group(triples)
         lists = find_collections(by_subject)
         out = []
         if header:
             out.extend(f"# {line}\n" if line else "#\n" for line in header.splitlines())
         out.extend(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in self.prefixes.items())
         for subject in sorted(by_subject, key=sort_key):
-            if isinstance(subject, BlankNode) and subject.value in lists.consumed:
+            if subject in lists.consumed:
                 continue
             out.append("\n")
             out.append(self.term(subject, lists) + "\n")
-            predicates = sorted(by_subject[subject], key=lambda p: (p.value != RDF_TYPE, self.name(p.value)))
+            predicates = sorted(by_subject[subject], key=lambda p: (p != RDF_TYPE, self.name(p[1:-1])))
+            last = len(predicates) - 1
             for index, predicate in enumerate(predicates):
-                verb = "a" if predicate.value == RDF_TYPE else self.name(predicate.value)
+                verb = "a" if predicate == RDF_TYPE else self.name(predicate[1:-1])
                 objects = sorted(by_subject[subject][predicate], key=sort_key)
                 rendered = " ,\n        ".join(self.term(o, lists) for o in objects)
-                end = " ." if index == len(predicates) - 1 else " ;"
-                out.append(f"    {verb} {rendered}{end}\n")
+                out.append(f"    {verb} {rendered}{' .' if index == last else ' ;'}\n")
         return "".join(out).encode("utf-8")
-
-
-class _Lists(dict):
-    consumed: set
-
-
-def find_collections(by_subject) -> _Lists:
-    """Blank nodes that head well-formed RDF lists referenced once, with their items."""
-    references: dict[str, int] = defaultdict(int)
-    for predicates in by_subject.values():
-        for objects in predicates.values():
-            for o in objects:
-                if isinstance(o, BlankNode):
-                    references[o.value] += 1
-    lists, consumed = _Lists(), set()
-
-    def walk(node: BlankNode):
-        items, seen = [], []
-        while isinstance(node, BlankNode):
-            predicates = by_subject.get(node, {})
-            keys = {p.value for p in predicates}
-            firsts = predicates.get(NamedNode(RDF_FIRST), set())
-            rests = predicates.get(NamedNode(RDF_REST), set())
-            if keys != {RDF_FIRST, RDF_REST} or len(firsts) != 1 or len(rests) != 1 or references[node.value] != 1:
-                return None
-            items.append(next(iter(firsts)))
-            seen.append(node.value)
-            node = next(iter(rests))
-        return (items, seen) if node == NamedNode(RDF_NIL) else None
-
-    for predicates in by_subject.values():
-        for objects in predicates.values():
-            for o in objects:
-                if isinstance(o, BlankNode) and o.value not in consumed:
-                    found = walk(o)
-                    if found:
-                        lists[o.value] = found[0]
-                        consumed.update(found[1])
-    lists.consumed = consumed
-    return lists
 
 
 def write_turtle(triples, prefixes: dict[str, str], header: str = "") -> bytes:
     return TurtleWriter(prefixes).write(triples, header)
-
