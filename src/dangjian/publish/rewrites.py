@@ -50,10 +50,10 @@ def nginx_rules(kinds: list[str], replaced: dict[tuple[str, str], str], withdraw
               "    listen 8080;",
               "    root /srv/dangjian/site;",
               "    charset utf-8;",
-              "    charset_types text/html text/plain text/turtle application/n-triples application/ld+json application/rdf+xml;",
+              "    charset_types text/plain text/turtle application/n-triples application/ld+json application/rdf+xml;",
               "    types {"]
     lines += [f"        {f.media_type} {f.extension};" for f in FORMATS]
-    lines += ["        text/turtle ttl;", "        application/json json;", "        text/plain txt;", "    }",
+    lines += ["        application/json json;", "        text/plain txt;", "    }",
               "    default_type application/octet-stream;",
               "    location = /.well-known/void { default_type text/turtle; try_files /.well-known/void.ttl =404; }",
               "    location /gone/ { internal; }", ""]

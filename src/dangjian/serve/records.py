@@ -33,7 +33,9 @@ class PublishedSite:
     def site(self) -> Site:
         graph = Graph.from_store(self.kb.store, self.kb.ontology)
         dumps = {name: (self.kb.dist / name).read_bytes() for name in RELEASE_FILES if (self.kb.dist / name).is_file()}
-        facts = {**self.kb.manifest, "description": ""}
+        from ..build import DATASET_DESCRIPTION
+
+        facts = {**self.kb.manifest, "description": DATASET_DESCRIPTION}
         return make_site(graph, self.kb.ontology, facts, dumps)
 
     def file(self, name: str) -> bytes | None:
