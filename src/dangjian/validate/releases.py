@@ -39,7 +39,9 @@ def check_releases(project: Project, mapped: Mapped, ontology: Ontology) -> list
             if (kind, record_id) in present:
                 continue
             folder = ontology.kinds[kind].folder
-            close = difflib.get_close_matches(record_id, sorted(ids_by_kind.get(kind, [])), n=1, cutoff=0.6)
+            same_kind = sorted(ids_by_kind.get(kind, []))
+            # A renamed id often grows (anhui -> anhui-province); else the nearest spelling.
+            close = [i for i in same_kind if i.startswith(record_id + "-")][:1] or difflib.get_close_matches(record_id, same_kind, n=1, cutoff=0.6)
             hint = f"`replaced_by: {close[0]}`" if close else "`replaced_by: NEW-ID`"
             message = (f"{uri} was published in release {release.version} and no record has it now; "
                        f"restore records/{folder}/{record_id}.yaml, or leave a tombstone there with "
