@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import http.client
+import os
 import shutil
+import subprocess
 import socket
 import threading
 import time
@@ -78,3 +80,17 @@ class ServerThread:
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=30)
+
+
+def install(*packages: str) -> str | None:
+    """apt-get install Debian packages a test needs, as root; the reason it could not, or None."""
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        return f"{' '.join(packages)} missing, and not root to install it (apt-get install {' '.join(packages)})"
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    done = None
+    for command in (["apt-get", "install", "-y", "--no-install-recommends", *packages], ["apt-get", "update"],
+                    ["apt-get", "install", "-y", "--no-install-recommends", *packages]):
+        done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=900)
+        if done.returncode == 0 and command[1] == "install":
+            return None
+    return f"apt-get install {' '.join(packages)} failed: {done.stderr.strip()[-300:]}"

@@ -9,7 +9,6 @@ drawn with real glyphs, not boxes.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -21,37 +20,24 @@ from dangjian.build import build
 from dangjian.kb import KnowledgeBase
 from dangjian.serve.app import create_app
 
-from linked import ServerThread, linked_project
+from linked import ServerThread, install, linked_project
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def _install(*packages: str) -> str | None:
-    """apt-get install, as root; the reason it could not be done, or None."""
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
-        return f"{' '.join(packages)} missing, and not root to install it (apt-get install {' '.join(packages)})"
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in (["apt-get", "install", "-y", "--no-install-recommends", *packages], ["apt-get", "update"],
-                    ["apt-get", "install", "-y", "--no-install-recommends", *packages]):
-        done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=900)
-        if done.returncode == 0 and command[1] == "install":
-            return None
-    return f"apt-get install {' '.join(packages)} failed: {done.stderr.strip()[-300:]}"
 
 
 @pytest.fixture(scope="session")
 def chromium() -> str:
     binary = shutil.which("chromium")
     if binary is None:
-        reason = _install("chromium")
+        reason = install("chromium")
         binary = shutil.which("chromium")
         if binary is None:
             print(f"browser tests skipped: {reason}")
             pytest.skip(reason or "chromium not found after installing it")
     fonts = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout if shutil.which("fc-list") else ""
     if not fonts.strip():
-        reason = _install("fonts-wqy-zenhei")
+        reason = install("fonts-wqy-zenhei")
         if reason:
             print(f"no Chinese font: {reason}")
     return binary

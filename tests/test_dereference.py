@@ -15,7 +15,7 @@ from dangjian.build import build
 from dangjian.kb import KnowledgeBase
 from dangjian.serve.app import create_app
 
-from linked import ServerThread, free_port, get, linked_project
+from linked import ServerThread, free_port, get, install, linked_project
 
 BASE = "https://w3id.org/dangjian/"
 FORMATS = {"text/html": "html", "text/turtle": "ttl", "application/ld+json": "jsonld",
@@ -41,9 +41,13 @@ def server(project):
 @pytest.fixture(scope="module")
 def nginx(project, tmp_path_factory):
     """The static site behind a real nginx with the generated rules; skipped without nginx."""
-    binary = shutil.which("nginx") or "/usr/sbin/nginx"
-    if not shutil.which(binary):
-        pytest.skip("nginx is not installed (apt-get install nginx-light to run the static-site checks)")
+    binary = shutil.which("nginx") or shutil.which("/usr/sbin/nginx")
+    if binary is None:
+        reason = install("nginx-light")
+        binary = shutil.which("nginx") or shutil.which("/usr/sbin/nginx")
+        if binary is None:
+            print(f"static-site checks skipped: {reason}")
+            pytest.skip(reason or "nginx not found after installing it")
     site = project.dist / "site"
     rules = (site / "nginx.conf").read_text()
     port = free_port()
