@@ -55,15 +55,14 @@ class Diff:
 
 def side(project: Project, ontology: Ontology, name: str) -> Side:
     if name == WORKING:
-        from .build import published_triples
-        from .publish.ntriples import write_ntriples
+        from .build import published_graph
         from .validate import validate_project
 
         verdict = validate_project(project, ontology)
         if not verdict.valid:
             raise DiffError(f"the working tree has {len(verdict.problems)} problems; run `dangjian validate` and fix them first")
-        graph = Graph.from_ntriples(write_ntriples(published_triples(verdict, ontology)), ontology)
-        return Side(name, ontology.base, {relative_uri(i, ontology.base): h for i, h in record_hashes(graph).items()}, graph)
+        hashes = record_hashes(verdict.processed, ontology)
+        return Side(name, ontology.base, {relative_uri(i, ontology.base): h for i, h in hashes.items()}, published_graph(verdict, ontology))
     found = {r.version: r for r in releases(project)}
     if name not in found:
         known = ", ".join(found) or "none yet"

@@ -69,14 +69,25 @@ class Origin:
 
 @dataclass
 class Mapped:
-    """The triples of a set of records; where each came from is traced on demand."""
+    """A set of mapped records, as the checks see them; where each statement came from is
+    traced on demand."""
 
     ontology: Ontology
-    triples: list[Triple] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     records: dict[str, Record] = field(default_factory=dict)  # by subject term, '<iri>'
     owners: dict[str, str] = field(default_factory=dict)  # blank node -> its record's subject
+    references: list[Triple] = field(default_factory=list)  # statements naming records or values
+    ntriples: list[str] = field(default_factory=list)  # each record's statements, as N-Triples
+    triples: int = 0  # how many statements, derived ones included
     _traces: dict[str, dict] = field(default_factory=dict, repr=False)
+
+    def add(self, subject: str, record: Record, references: list, blanks: list, ntriples: str, triples: int) -> None:
+        self.records[subject] = record
+        self.references += references
+        for blank in blanks:
+            self.owners[blank] = subject
+        self.ntriples.append(ntriples)
+        self.triples += triples
 
     def record_of(self, subject: str) -> Record | None:
         subject = self.owners.get(subject, subject)
@@ -318,16 +329,23 @@ class RecordMapper:
         self.subject = subject
 
 
-def map_records(records: list[Record], ontology: Ontology) -> Mapped:
+def map_records(records: list[Record], ontology: Ontology) -> tuple[Mapped, list[Triple]]:
+    """Map records already read (for tests and tools; builds use :mod:`dangjian.process`);
+    the Mapped and every statement, derived ones included."""
+    from .derive import derive
+    from .process import checked_predicates
+
     mapped = Mapped(ontology)
     mapper = RecordMapper(ontology)
-    triples, problems, by_subject, owners = mapped.triples, mapped.problems, mapped.records, mapped.owners
+    checked = checked_predicates(ontology)
+    everything: list[Triple] = []
     for record in records:
-        before = len(triples)
-        subject = mapper.map(record, triples, problems)
-        by_subject[subject] = record
-        for index in range(before, len(triples)):
-            s = triples[index][0]
-            if s[0] == "_":
-                owners[s] = subject
-    return mapped
+        triples: list[Triple] = []
+        subject = mapper.map(record, triples, mapped.problems)
+        references = [t for t in triples if t[1] in checked]
+        blanks = sorted({t[0] for t in triples if t[0][0] == "_"})
+        triples += derive(triples, ontology)
+        lines = "".join(sorted({f"{s} {p} {o} .\n" for s, p, o in triples}))
+        mapped.add(subject, record, references, blanks, lines, len(set(triples)))
+        everything += triples
+    return mapped, everything

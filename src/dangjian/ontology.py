@@ -167,6 +167,11 @@ class Ontology:
                         out.setdefault(str(subject), {}).setdefault(label.language, str(label))
         return out
 
+    @cached_property
+    def output_prefixes(self) -> dict[str, str]:
+        """The context's prefixes, plus one per kind of record (amount: -> {base}id/amount/)."""
+        return {**self.prefixes, **{kind: self.record_iri(kind, "") for kind in self.kinds}}
+
     def record_iri(self, kind: str, record_id: str) -> str:
         return f"{self.base}id/{kind}/{record_id}"
 

@@ -1,8 +1,8 @@
 """Releases: frozen lists of every published record URI, each with a hash of what it said.
 
 ``releases/{VERSION}/manifest.json`` (committed with the records) lists each record URI of a
-release with the SHA-256 of its own statements (:meth:`dangjian.describe.Graph.own`, as sorted
-N-Triples lines) and each dump with its size and hash; the dumps themselves are kept in
+release with the SHA-256 of its own statements (the sorted N-Triples lines of the record and
+the nodes it owns) and each dump with its size and hash; the dumps themselves are kept in
 ``dist/releases/{VERSION}/``. Validation then checks that every URI of every release still has
 a record or a tombstone (:mod:`dangjian.validate.releases`), and ``dangjian diff`` compares them.
 """
@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .describe import Graph, as_tuples
+from .describe import as_tuples
 from .settings import Project
 
 RELEASES = "releases"
@@ -66,10 +66,10 @@ def statement_lines(triples) -> list[str]:
     return sorted({f"{s} {p} {o} .\n" for s, p, o in as_tuples(triples)})
 
 
-def record_hashes(graph: Graph) -> dict[str, str]:
-    """Each record URI (live or tombstone) with the SHA-256 of its own statements."""
-    return {iri: hashlib.sha256("".join(statement_lines(graph.own(iri))).encode("utf-8")).hexdigest()
-            for iri in graph.records()}
+def record_hashes(processed, ontology) -> dict[str, str]:
+    """Each record URI (live or tombstone) with the SHA-256 of its own statements: the sorted
+    N-Triples lines the build made from its file (the nodes it owns included)."""
+    return {p.subject[1:-1]: hashlib.sha256(p.ntriples.encode("utf-8")).hexdigest() for p in processed}
 
 
 def relative_uri(iri: str, base: str) -> str:

@@ -38,7 +38,7 @@ class Record:
         """Values with the position of every key and value; read again when first asked for,
         since only records with problems need positions."""
         if self._document is None:
-            self._document = parse(self.raw)[0]
+            self._document = parse(self.raw or self.path.read_bytes())[0]
         return self._document
 
     def key_mark(self, *path) -> Mark:
@@ -122,11 +122,27 @@ def read_record(path: Path, kind: Kind, shown: str, id_key: str, id_pattern: re.
     return record, problems
 
 
+class IdRegister:
+    """Ids are unique across all kinds: the first file to use one keeps it."""
+
+    def __init__(self, id_key: str):
+        self.id_key = id_key
+        self.first: dict[str, Record] = {}
+
+    def claim(self, record: Record) -> Problem | None:
+        earlier = self.first.get(record.id)
+        if earlier is None:
+            self.first[record.id] = record
+            return None
+        mark = record.key_mark(self.id_key)
+        return Problem(record.shown_path, mark.line, mark.column, self.id_key, f"id `{record.id}` is already used by {earlier.shown_path}; ids are unique across all kinds", "record")
+
+
 def load_records(project: Project, ontology: Ontology, progress=None) -> Loaded:
     """Read every record file; problems from all of them, in one run."""
     files, problems = record_files(project, ontology)
     records: list[Record] = []
-    first_by_id: dict[str, Record] = {}
+    register = IdRegister(ontology.id_key)
     id_pattern = ontology.id_pattern
     unreadable = set()
     for path, kind, shown in files:
@@ -137,11 +153,9 @@ def load_records(project: Project, ontology: Ontology, progress=None) -> Loaded:
         if record is None:
             unreadable.add((kind.name, path.stem))
             continue
-        earlier = first_by_id.get(record.id)
-        if earlier is not None:
-            mark = record.key_mark(ontology.id_key)
-            problems.append(Problem(record.shown_path, mark.line, mark.column, ontology.id_key, f"id `{record.id}` is already used by {earlier.shown_path}; ids are unique across all kinds", "record"))
+        taken = register.claim(record)
+        if taken:
+            problems.append(taken)
             continue
-        first_by_id[record.id] = record
         records.append(record)
     return Loaded(records, problems, unreadable)

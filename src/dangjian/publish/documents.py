@@ -14,7 +14,7 @@ from ..describe import as_tuples
 from ..ontology import Ontology
 from .jsonld import write_jsonld
 from .ntriples import write_ntriples
-from .turtle import write_turtle
+from .turtle import TurtleWriter
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def _rdfxml(triples, prefixes: dict[str, str]) -> bytes:
 def render_document(triples, extension: str, ontology: Ontology, prefixes: dict[str, str], header: str = "") -> bytes:
     """The description (pyoxigraph triples) in the format of ``extension`` (ttl, jsonld, nt, rdf)."""
     if extension == "ttl":
-        return write_turtle(as_tuples(triples), prefixes, header)
+        return TurtleWriter(prefixes).write(as_tuples(triples), header)
     if extension == "nt":
         return write_ntriples(as_tuples(triples))
     if extension == "jsonld":

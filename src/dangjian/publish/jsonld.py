@@ -23,6 +23,7 @@ class JsonLdWriter:
         self.terms = {f"<{term.predicate}>": term for term in ontology.terms.values()}
         self.names = TurtleWriter(ontology.prefixes)  # compact IRIs, same rules as Turtle
         self.id_key = ontology.id_key
+        self._dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 
     def compact(self, iri: str) -> str:
         name = self.names.name(iri)
@@ -66,7 +67,7 @@ class JsonLdWriter:
 
     def node(self, subject: str, predicates: dict, lists) -> dict:
         node: dict = {self.id_key: subject[1:-1] if subject[0] == "<" else subject}
-        types = predicates.get(RDF_TYPE, set())
+        types = predicates.get(RDF_TYPE, ())
         if types:
             compacted = sorted(self.compact(t[1:-1]) for t in types)
             node["@type"] = compacted[0] if len(compacted) == 1 else compacted
@@ -78,7 +79,7 @@ class JsonLdWriter:
             leftovers = []
             if term is not None and term.shape == "language":
                 by_language: dict[str, list[str]] = defaultdict(list)
-                for obj in sorted(objects, key=sort_key):
+                for obj in (sorted(objects, key=sort_key) if len(objects) > 1 else objects):
                     parsed = split_literal(obj) if obj[0] == '"' else None
                     if parsed and parsed[2]:
                         by_language[canonical_language(parsed[2])].append(parsed[1])
@@ -88,7 +89,7 @@ class JsonLdWriter:
                     entries[term.key] = {tag: v[0] if len(v) == 1 else v for tag, v in sorted(by_language.items())}
             elif term is not None:
                 shorts = []
-                for obj in sorted(objects, key=sort_key):
+                for obj in (sorted(objects, key=sort_key) if len(objects) > 1 else objects):
                     value = self.short(term, obj, lists)
                     (leftovers.append(obj) if value is None else shorts.append(value))
                 if shorts:
@@ -109,23 +110,42 @@ class JsonLdWriter:
             return {"@list": [self.full(item, lists) for item in lists[obj]]}
         return self.generic(obj)
 
-    def write(self, triples) -> bytes:
+    def block(self, triples, first: str = "") -> str:
+        """The nodes of some statements, one JSON object a line, ``first`` first, each line
+        ending with a comma (the document drops the last one)."""
         by_subject = group(triples)
         lists = find_collections(by_subject)
-        graph = [
-            self.node(subject, by_subject[subject], lists)
-            for subject in sorted(by_subject, key=sort_key)
+        subjects = sorted(by_subject, key=sort_key)
+        if first in by_subject:
+            subjects.remove(first)
+            subjects.insert(0, first)
+        dumps = self._dumps
+        return "".join(
+            "    " + dumps(self.node(subject, by_subject[subject], lists)) + ",\n"
+            for subject in subjects
             if subject not in lists.consumed
-        ]
-        # The context as ontology/context.jsonld writes it (a term a line), then one node a block.
+        )
+
+    def head(self) -> str:
+        # The context as ontology/context.jsonld writes it (a term a line), then the nodes.
         context = self.ontology.files()["context.jsonld"].strip()
         context = context[context.index("{", 1):context.rindex("}")].strip()
-        nodes = ",\n".join(_indent(json.dumps(node, ensure_ascii=False, indent=2), "    ") for node in graph)
-        return f'{{\n  "@context": {context},\n  "@graph": [\n{nodes}\n  ]\n}}\n'.encode("utf-8")
+        return f'{{\n  "@context": {context},\n  "@graph": [\n'
+
+    def write(self, triples) -> bytes:
+        return "".join(jsonld_document(self.head(), [self.block(triples)])).encode("utf-8")
 
 
-def _indent(text: str, prefix: str) -> str:
-    return "\n".join(prefix + line for line in text.splitlines())
+def jsonld_document(head: str, blocks) -> list[str]:
+    """A JSON-LD document from its head and the records' blocks, as pieces to write in order."""
+    pieces = [head, *blocks]
+    last = len(pieces) - 1
+    while last > 0 and not pieces[last]:
+        last -= 1
+    if last > 0:
+        pieces[last] = pieces[last][:-2] + "\n"  # no comma after the last node
+    pieces.append("  ]\n}\n")
+    return pieces
 
 
 def write_jsonld(triples, ontology: Ontology) -> bytes:

@@ -7,7 +7,6 @@ import re
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
 
-_LITERAL = re.compile(r'^"(?P<body>(?:[^"\\]|\\.)*)"(?:@(?P<lang>[A-Za-z0-9-]+)|\^\^<(?P<dt>[^>]*)>)?$')
 _UNESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
 _SIMPLE_UNESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 
@@ -19,13 +18,22 @@ def kind_of(term: str) -> str:
 
 
 def split_literal(term: str) -> tuple[str, str, str | None, str | None]:
-    """(escaped body, unescaped value, language, datatype) of a literal term."""
-    found = _LITERAL.match(term)
-    if not found:
+    """(escaped body, unescaped value, language, datatype) of a literal term as the pipeline
+    writes it (no regular expression: this runs for every literal of every record)."""
+    if term[0] != '"':
         raise ValueError(f"not an N-Triples literal: {term!r}")
-    body = found.group("body")
+    language = datatype = None
+    last = term[-1]
+    if last == '"':
+        body = term[1:-1]
+    elif last == ">":
+        cut = term.rfind('"^^<')
+        body, datatype = term[1:cut], term[cut + 4:-1]
+    else:
+        cut = term.rfind('"@')
+        body, language = term[1:cut], term[cut + 2:]
     value = _UNESCAPE.sub(_unescape_one, body) if "\\" in body else body
-    return body, value, found.group("lang"), found.group("dt")
+    return body, value, language, datatype
 
 
 def _unescape_one(match: re.Match) -> str:

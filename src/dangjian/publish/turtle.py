@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from .terms import XSD, sort_key, split_literal
+from .terms import XSD, sort_key
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDF_TYPE = f"<{RDF}type>"
@@ -31,14 +31,28 @@ class Lists(dict):
 
 
 def group(triples) -> dict:
-    by_subject: dict = defaultdict(lambda: defaultdict(set))
+    """{subject: {predicate: [objects]}}, each object once, in the order first seen."""
+    by_subject: dict = {}
     for s, p, o in triples:
-        by_subject[s][p].add(o)
+        predicates = by_subject.get(s)
+        if predicates is None:
+            predicates = by_subject[s] = {}
+        objects = predicates.get(p)
+        if objects is None:
+            predicates[p] = [o]
+        elif o not in objects:
+            objects.append(o)
     return by_subject
+
+
+_NO_LISTS = Lists()
+_NO_LISTS.consumed = frozenset()
 
 
 def find_collections(by_subject) -> Lists:
     """Blank nodes that head well-formed RDF lists referenced once, with their items."""
+    if not any(s[0] == "_" for s in by_subject):
+        return _NO_LISTS
     references: dict[str, int] = defaultdict(int)
     for subject, predicates in by_subject.items():
         for objects in predicates.values():
@@ -76,67 +90,95 @@ class TurtleWriter:
         self.prefixes = dict(sorted(prefixes.items()))
         # Longest namespace first, so that the most specific prefix wins.
         self._by_length = sorted(prefixes.items(), key=lambda item: (-len(item[1]), item[0]))
-        self._names: dict[str, str] = {}
+        self._names: dict[str, str] = {}  # '<iri>' -> its name in Turtle
+        self._order: dict[str, tuple] = {}  # predicate -> its place in a paragraph
 
     def name(self, iri: str) -> str:
         """A prefixed name for an IRI (given bare), or the IRI in angle brackets."""
-        cached = self._names.get(iri)
+        return self.iri_term(f"<{iri}>")
+
+    def iri_term(self, term: str) -> str:
+        cached = self._names.get(term)
         if cached is not None:
             return cached
-        result = f"<{iri}>"
+        iri = term[1:-1]
+        result = term
         for prefix, namespace in self._by_length:
             if iri.startswith(namespace):
                 local = iri[len(namespace):]
                 if local == "" or _SAFE_LOCAL.match(local):
                     result = f"{prefix}:{local}"
                     break
-        self._names[iri] = result
+        self._names[term] = result
         return result
+
+    def predicate_order(self, predicate: str) -> tuple:
+        order = self._order.get(predicate)
+        if order is None:
+            order = self._order[predicate] = (predicate != RDF_TYPE, self.iri_term(predicate))
+        return order
 
     def term(self, term: str, lists: Lists) -> str:
         first = term[0]
         if first == "<":
-            return self.name(term[1:-1])
+            return self._names.get(term) or self.iri_term(term)
         if first == "_":
             if term in lists:
                 return "( " + " ".join(self.term(item, lists) for item in lists[term]) + " )"
             return term
-        return self.literal(term)
-
-    def literal(self, term: str) -> str:
-        if term.endswith('"'):
-            return term  # a plain string
-        body, _value, language, datatype = split_literal(term)
-        if language:
-            return term
+        if term[-1] != ">":
+            return term  # a plain or language-tagged string, written as N-Triples writes it
+        cut = term.rfind('"^^<')
+        body, datatype = term[1:cut], term[cut + 4:-1]
         pattern = _SHORT_NUMBERS.get(datatype)
         if pattern is not None and pattern.match(body):
             return body
         if datatype == XSD + "boolean" and body in ("true", "false"):
             return body
-        return f'"{body}"^^{self.name(datatype)}'
+        return f'"{body}"^^{self.iri_term(term[cut + 3:])}'
 
-    def write(self, triples, header: str = "") -> bytes:
+    def literal(self, term: str) -> str:
+        return self.term(term, _NO_LISTS)
+
+    def block(self, triples, first: str = "") -> str:
+        """The Turtle of some statements: one paragraph per subject, ``first`` first, then the
+        others sorted; each paragraph ends with a blank line."""
         by_subject = group(triples)
         lists = find_collections(by_subject)
+        consumed = lists.consumed
+        term, order = self.term, self.predicate_order
         out = []
-        if header:
-            out.extend(f"# {line}\n" if line else "#\n" for line in header.splitlines())
-        out.extend(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in self.prefixes.items())
-        for subject in sorted(by_subject, key=sort_key):
-            if subject in lists.consumed:
+        subjects = sorted(by_subject, key=sort_key)
+        if first in by_subject:
+            subjects.remove(first)
+            subjects.insert(0, first)
+        for subject in subjects:
+            if subject in consumed:
                 continue
+            out.append(term(subject, lists) + "\n")
+            predicates = by_subject[subject]
+            ordered = sorted(predicates, key=order)
+            last = ordered[-1]
+            for predicate in ordered:
+                verb = "a" if predicate == RDF_TYPE else self.iri_term(predicate)
+                objects = predicates[predicate]
+                if len(objects) == 1:
+                    rendered = term(objects[0], lists)
+                else:
+                    rendered = " ,\n        ".join(term(o, lists) for o in sorted(objects, key=sort_key))
+                out.append(f"    {verb} {rendered}{' .' if predicate is last else ' ;'}\n")
             out.append("\n")
-            out.append(self.term(subject, lists) + "\n")
-            predicates = sorted(by_subject[subject], key=lambda p: (p != RDF_TYPE, self.name(p[1:-1])))
-            last = len(predicates) - 1
-            for index, predicate in enumerate(predicates):
-                verb = "a" if predicate == RDF_TYPE else self.name(predicate[1:-1])
-                objects = sorted(by_subject[subject][predicate], key=sort_key)
-                rendered = " ,\n        ".join(self.term(o, lists) for o in objects)
-                out.append(f"    {verb} {rendered}{' .' if index == last else ' ;'}\n")
-        return "".join(out).encode("utf-8")
+        return "".join(out)
+
+    def head(self, header: str = "") -> str:
+        out = [f"# {line}\n" if line else "#\n" for line in header.splitlines()] if header else []
+        out.extend(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in self.prefixes.items())
+        return "".join(out) + "\n"
+
+    def write(self, triples, header: str = "") -> bytes:
+        return (self.head(header) + self.block(triples)).encode("utf-8")
 
 
-def write_turtle(triples, prefixes: dict[str, str], header: str = "") -> bytes:
-    return TurtleWriter(prefixes).write(triples, header)
+def turtle_document(head: str, blocks) -> list[str]:
+    """A Turtle document from its head and the records' blocks, as pieces to write in order."""
+    return [head, *blocks]

@@ -31,7 +31,7 @@ def check_references(mapped: Mapped, ontology: Ontology, unreadable: set[tuple[s
 
     tombstones = tombstones_of(mapped, ontology)
     problems, flagged = [], set()
-    for triple in mapped.triples:
+    for triple in mapped.references:
         term = terms.get(triple[1])
         if term is None or triple[2][0] != "<":
             continue
@@ -76,16 +76,13 @@ def check_references(mapped: Mapped, ontology: Ontology, unreadable: set[tuple[s
 
 def tombstones_of(mapped: Mapped, ontology: Ontology) -> dict[str, str | None]:
     """Tombstone ids, each with the id that replaced it (None when withdrawn)."""
+    replacing = [ontology.key_for(p) for p in ontology.tombstone_predicates
+                 if ontology.terms[ontology.key_for(p)].shape == "reference"]
     found: dict[str, str | None] = {}
-    predicates = {f"<{p}>" for p in ontology.tombstone_predicates}
-    replaced_by = {f"<{p}>" for p in ontology.tombstone_predicates if ontology.terms[ontology.key_for(p)].shape == "reference"}
-    for subject, predicate, obj in mapped.triples:
-        if predicate in predicates:
-            split = ontology.split_record_iri(subject[1:-1])
-            if split is None:
-                continue
-            replacement = ontology.split_record_iri(obj[1:-1]) if predicate in replaced_by else None
-            found[split[1]] = found.get(split[1]) or (replacement[1] if replacement else None)
+    for record in mapped.records.values():
+        if ontology.is_tombstone(record.data):
+            replacement = next((record.data[key] for key in replacing if isinstance(record.data.get(key), str)), None)
+            found[record.id] = replacement
     return found
 
 

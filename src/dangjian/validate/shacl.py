@@ -83,8 +83,7 @@ def canonical_term(term: str) -> str:
 def data_text(mapped: Mapped, ontology: Ontology) -> str:
     """The graph SHACL sees, as N-Triples: the records, and the vocabulary their controlled
     values come from."""
-    lines = [f"{s} {p} {o} .\n" for s, p, o in mapped.triples]
-    return vocabulary_ntriples(ontology) + "".join(lines)
+    return vocabulary_ntriples(ontology) + "".join(mapped.ntriples)
 
 
 @lru_cache(maxsize=4)
