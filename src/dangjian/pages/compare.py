@@ -15,10 +15,6 @@ from .view import RDF_TYPE, SCHEMA, SKOS, Views, doc_path, group_digits, relativ
 MONTHS_A_YEAR = Decimal(12)
 
 
-class ComparisonError(Exception):
-    """A comparison names a measure no record has."""
-
-
 @dataclass(frozen=True)
 class Comparison:
     slug: str
@@ -40,11 +36,8 @@ def load_comparisons() -> list[Comparison]:
 
 
 def measures_under(views: Views, roots: tuple[str, ...]) -> list[str]:
-    """The named measures and every measure narrower than them, as IRIs."""
-    wanted = [views.ontology.record_iri("measure", m) for m in roots]
-    missing = [m for m, iri in zip(roots, wanted) if iri not in views.records]
-    if missing:
-        raise ComparisonError(f"pages/comparisons.yaml names measures no record has: {', '.join(missing)}")
+    """The named measures that have records, and every measure narrower than them, as IRIs."""
+    wanted = [iri for iri in (views.ontology.record_iri("measure", m) for m in roots) if iri in views.records]
     found, queue = set(wanted), list(wanted)
     while queue:
         for triple in views.graph.pointing_to(queue.pop(), SKOS + "broader"):
@@ -97,5 +90,6 @@ def comparison_data(views: Views, comparison: Comparison) -> dict:
             bars.append(Bar(label, low, high, row["yearly"]["text"], relative(doc_path("amount", amount.rsplit("/", 1)[1]), page), computed))
         rows.append(row)
     bars.sort(key=lambda b: (-b.high, b.label))
-    return {"comparison": comparison, "rows": rows, "bars": bars,
+    missing = [m for m in comparison.measures if views.ontology.record_iri("measure", m) not in views.records]
+    return {"comparison": comparison, "rows": rows, "bars": bars, "missing": missing,
             "measures": [views.value(NamedNode(m), page) for m in measures]}

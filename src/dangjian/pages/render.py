@@ -116,7 +116,7 @@ class Pages:
         data = comparison_data(self.views, comparison)
         chart = bar_chart(data["bars"], f"{comparison.title_zh} · {comparison.title_en}") if data["bars"] else None
         return self._render("compare.html", comparison.path, c=comparison, measures=data["measures"],
-                            data_rows=data["rows"], chart=chart)
+                            data_rows=data["rows"], chart=chart, missing=data["missing"])
 
     def home(self) -> bytes:
         counts = []
