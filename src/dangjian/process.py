@@ -68,12 +68,13 @@ class Processor:
         checked = self.checked
         done.references = [t for t in triples if t[1] in checked]
         done.blanks = sorted({t[0] for t in triples if t[0][0] == "_"})
-        triples += derive(triples, self.ontology)
+        derived = derive(triples, self.ontology)
+        triples += derived
         done.triples = len(set(triples))
         done.ntriples = "".join(sorted({f"{s} {p} {o} .\n" for s, p, o in triples}))
         if self.render:
             done.turtle = self.turtle.block(triples, first=done.subject)
-            done.jsonld = self.jsonld.block(triples, first=done.subject)
+            done.jsonld = self.jsonld.record_block(record, done.subject, derived)
         record.raw = b""  # positions, when needed, are read again from the file
         return done
 

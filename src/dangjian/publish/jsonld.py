@@ -9,7 +9,6 @@ map for labels, a plain string for a coerced number); anything else is written i
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 
 from ..ontology import Ontology, Term
 from ..rdfterms import canonical_language
@@ -67,48 +66,107 @@ class JsonLdWriter:
 
     def node(self, subject: str, predicates: dict, lists) -> dict:
         node: dict = {self.id_key: subject[1:-1] if subject[0] == "<" else subject}
-        types = predicates.get(RDF_TYPE, ())
-        if types:
-            compacted = sorted(self.compact(t[1:-1]) for t in types)
-            node["@type"] = compacted[0] if len(compacted) == 1 else compacted
-        entries: dict[str, object] = {}
+        entries: list[tuple[str, object]] = []
+        terms = self.terms
         for predicate, objects in predicates.items():
+            if len(objects) > 1:
+                objects = sorted(objects, key=sort_key)
             if predicate == RDF_TYPE:
+                compacted = sorted(self.compact(t[1:-1]) for t in objects)
+                node["@type"] = compacted[0] if len(compacted) == 1 else compacted
                 continue
-            term = self.terms.get(predicate)
-            leftovers = []
-            if term is not None and term.shape == "language":
-                by_language: dict[str, list[str]] = defaultdict(list)
-                for obj in (sorted(objects, key=sort_key) if len(objects) > 1 else objects):
-                    parsed = split_literal(obj) if obj[0] == '"' else None
-                    if parsed and parsed[2]:
-                        by_language[canonical_language(parsed[2])].append(parsed[1])
-                    else:
-                        leftovers.append(obj)
-                if by_language:
-                    entries[term.key] = {tag: v[0] if len(v) == 1 else v for tag, v in sorted(by_language.items())}
-            elif term is not None:
-                shorts = []
-                for obj in (sorted(objects, key=sort_key) if len(objects) > 1 else objects):
-                    value = self.short(term, obj, lists)
-                    (leftovers.append(obj) if value is None else shorts.append(value))
-                if shorts:
-                    if term.shape == "list":
-                        entries[term.key] = {"@list": shorts[0]} if len(shorts) == 1 else [{"@list": s} for s in shorts]
-                    else:
-                        entries[term.key] = shorts[0] if len(shorts) == 1 else shorts
-            else:
-                leftovers = sorted(objects, key=sort_key)
+            term = terms.get(predicate)
+            leftovers = objects
+            if term is not None:
+                if term.shape == "language":
+                    short, leftovers = self.language_map(objects)
+                    if short:
+                        entries.append((term.key, short))
+                else:
+                    shorts, leftovers = [], []
+                    for obj in objects:
+                        value = self.short(term, obj, lists)
+                        (leftovers.append(obj) if value is None else shorts.append(value))
+                    if shorts:
+                        if term.shape == "list":
+                            entries.append((term.key, {"@list": shorts[0]} if len(shorts) == 1 else [{"@list": s} for s in shorts]))
+                        else:
+                            entries.append((term.key, shorts[0] if len(shorts) == 1 else shorts))
             if leftovers:
                 values = [self.full(o, lists) for o in leftovers]
-                entries[self.compact(predicate[1:-1])] = values[0] if len(values) == 1 else values
-        node.update(sorted(entries.items()))
+                entries.append((self.compact(predicate[1:-1]), values[0] if len(values) == 1 else values))
+        entries.sort()
+        node.update(entries)
         return node
+
+    @staticmethod
+    def language_map(objects) -> tuple[dict, list]:
+        """{language: text or [texts]} for the language-tagged literals; the rest left over."""
+        by_language: dict[str, list[str]] = {}
+        leftovers = []
+        for obj in objects:
+            if obj[0] == '"' and obj[-1] != '"' and obj[-1] != ">":
+                _body, value, language, _datatype = split_literal(obj)
+                by_language.setdefault(language, []).append(value)
+            else:
+                leftovers.append(obj)
+        return {tag: v[0] if len(v) == 1 else v for tag, v in sorted(by_language.items())}, leftovers
 
     def full(self, obj: str, lists):
         if obj in lists:
             return {"@list": [self.full(item, lists) for item in lists[obj]]}
         return self.generic(obj)
+
+    def record_block(self, record, subject: str, derived) -> str:
+        """A record's nodes, the record first: its own node comes straight from its YAML values
+        (a record is a JSON-LD document in the context), with what the build derived about it
+        added; the nodes it owns follow."""
+        node = self.record_node(record, subject)
+        own = [t for t in derived if t[0] == subject]
+        if own:
+            extra = self.node(subject, group(own)[subject], find_collections({}))
+            for key, value in extra.items():
+                if key == "@type":
+                    types = node["@type"] if isinstance(node["@type"], list) else [node["@type"]]
+                    node["@type"] = sorted(set(types) | set(value if isinstance(value, list) else [value]))
+                elif key != self.id_key:
+                    node[key] = value
+            node = {self.id_key: node.pop(self.id_key), "@type": node.pop("@type"), **dict(sorted(node.items()))}
+        others = [t for t in derived if t[0] != subject]
+        return "    " + self._dumps(node) + ",\n" + (self.block(others) if others else "")
+
+    def record_node(self, record, subject: str) -> dict:
+        ontology = self.ontology
+        node: dict = {self.id_key: subject[1:-1], "@type": self.compact(record.kind.class_iri)}
+        entries = [("identifier", record.id)] if "identifier" in ontology.terms else []
+        for key, value in record.data.items():
+            term = ontology.terms.get(key)
+            if term is None:
+                continue  # the id
+            entries.append((key, self.value_of(term, value)))
+        entries.sort()
+        node.update(entries)
+        return node
+
+    def value_of(self, term: Term, value):
+        shape = term.shape
+        if shape == "language":
+            if isinstance(value, dict):
+                return {canonical_language(tag): text for tag, text in sorted(value.items())}
+            return {self.ontology.default_language: value}
+        many = value if isinstance(value, list) else [value]
+        if shape == "list":
+            return {"@list": [_lexical(v) for v in value]}
+        if shape == "reference":
+            prefix = self.ontology.record_iri(term.target_kind, "")
+            items = [prefix + v for v in many]
+        elif shape == "vocab":
+            items = [term.vocab_prefix + v for v in many]
+        elif shape == "typed":
+            items = [_lexical(v) for v in many]
+        else:  # plain: text, or a native number JSON-LD types as the mapper does
+            items = [v if isinstance(v, (str, bool, int)) else {"@value": _lexical(v), "@type": "xsd:decimal"} for v in many]
+        return items if isinstance(value, list) else items[0]
 
     def block(self, triples, first: str = "") -> str:
         """The nodes of some statements, one JSON object a line, ``first`` first, each line
@@ -134,6 +192,12 @@ class JsonLdWriter:
 
     def write(self, triples) -> bytes:
         return "".join(jsonld_document(self.head(), [self.block(triples)])).encode("utf-8")
+
+
+def _lexical(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def jsonld_document(head: str, blocks) -> list[str]:
