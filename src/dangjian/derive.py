@@ -4,6 +4,8 @@
   schema:QuantitativeValue (it has a unit), so that schema.org consumers read it.
 - Every quote is also a Web Annotation: an oa:SpecificResource on the source whose
   oa:TextQuoteSelector holds the exact text, at ``{amount}#quote`` and ``{amount}#quote-selector``.
+- A tombstone replaced by another record is owl:sameAs it (the old IRI names the same thing);
+  a withdrawn one is owl:deprecated true.
 """
 
 from __future__ import annotations
@@ -16,6 +18,10 @@ from .ontology import Ontology
 SCHEMA = "http://schema.org/"
 OA = "http://www.w3.org/ns/oa#"
 PROV_DERIVED_FROM = "<http://www.w3.org/ns/prov#wasDerivedFrom>"
+IS_REPLACED_BY = "<http://purl.org/dc/terms/isReplacedBy>"
+OWL_SAME_AS = "<http://www.w3.org/2002/07/owl#sameAs>"
+OWL_DEPRECATED = "<http://www.w3.org/2002/07/owl#deprecated>"
+TRUE = '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>'
 
 
 def derive(triples: list[Triple], ontology: Ontology) -> list[Triple]:
@@ -27,7 +33,7 @@ def derive(triples: list[Triple], ontology: Ontology) -> list[Triple]:
     for s, p, o in triples:
         if s in amounts:
             by_subject[s][p].append(o)
-    added = []
+    added = tombstone_statements(triples, ontology)
     for subject in sorted(amounts):
         predicates = by_subject[subject]
         schema_type = "MonetaryAmount" if predicates.get(currency) else "QuantitativeValue"
@@ -43,4 +49,11 @@ def derive(triples: list[Triple], ontology: Ontology) -> list[Triple]:
                 (selector, f"<{OA}exact>", quote),
             ]
             added += [(evidence, f"<{OA}hasSource>", source) for source in predicates.get(PROV_DERIVED_FROM, [])]
+    return added
+
+
+def tombstone_statements(triples: list[Triple], ontology: Ontology) -> list[Triple]:
+    withdrawn = f"<{ontology.vocabulary_iri}withdrawalReason>"
+    added = [(s, OWL_SAME_AS, o) for s, p, o in triples if p == IS_REPLACED_BY]
+    added += [(s, OWL_DEPRECATED, TRUE) for s in sorted({s for s, p, _o in triples if p == withdrawn})]
     return added

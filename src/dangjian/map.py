@@ -181,7 +181,7 @@ class RecordMapper:
         predicate = f"<{term.predicate}>"
         if term.shape == "typed":
             return _Compiled(term, predicate, suffix=f"^^<{term.datatype}>")
-        if term.shape == "reference":
+        if term.shape == "reference" and term.target_kind:
             return _Compiled(term, predicate, prefix="<" + self.ontology.record_iri(term.target_kind, ""))
         if term.shape == "vocab":
             return _Compiled(term, predicate, prefix="<" + term.vocab_prefix)
@@ -195,7 +195,8 @@ class RecordMapper:
         id_key = self.id_key
         if trace is not None:
             trace[(subject,)] = Origin(record.shown_path, record.key_mark(id_key), id_key)
-        self.add(RDF_TYPE, self.classes[record.kind.name], (id_key,), at_key=True)
+        if not self.ontology.is_tombstone(record.data):  # a tombstone no longer says what the thing is
+            self.add(RDF_TYPE, self.classes[record.kind.name], (id_key,), at_key=True)
         self.add(self.identifier, nt_string(record.id), (id_key,))
         compiled = self.compiled
         for key, value in record.data.items():
@@ -264,10 +265,12 @@ class RecordMapper:
             return None
         shape = term.shape
         if shape == "reference":
+            kind = term.target_kind or self.record.kind.name  # no scoped @base: the record's own kind
             if not isinstance(item, str) or not _SLUG.match(item):
-                self.problem(path, f"expected the id of a {term.target_kind} record (a lowercase slug), got {_describe(item)}")
+                self.problem(path, f"expected the id of a {kind} record (a lowercase slug), got {_describe(item)}")
                 return None
-            return f"{compiled.prefix}{item}>"
+            prefix = compiled.prefix or "<" + self.ontology.record_iri(kind, "")
+            return f"{prefix}{item}>"
         if shape == "vocab":
             if not isinstance(item, str) or not _SLUG.match(item):
                 values = ", ".join(self.ontology.vocabulary_values(term))

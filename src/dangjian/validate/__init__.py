@@ -12,6 +12,7 @@ from ..problems import Problem
 from ..process import Processed, process_files
 from ..settings import Project
 from .references import check_references
+from .releases import check_releases
 from .shacl import check_shapes
 
 
@@ -60,7 +61,8 @@ def check_project(project: Project, ontology: Ontology | None = None, only: list
         mapped.add(item.subject, item.record, item.references, item.blanks, item.ntriples, item.triples)
         kept.append(item)
     reference_problems, flagged = check_references(mapped, ontology, unreadable)
-    problems = first_word_wins(problems + reference_problems + check_shapes(mapped, ontology, flagged))
+    problems = first_word_wins(problems + reference_problems + check_shapes(mapped, ontology, flagged)
+                               + check_releases(project, mapped, ontology))
     if only is not None:
         wanted = {project.relative(path) for path in only}
         problems = [p for p in problems if p.path in wanted]

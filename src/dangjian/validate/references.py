@@ -3,6 +3,9 @@ controlled value is in the vocabulary; suggest the nearest id or value when not.
 
 SHACL's sh:class reports these too, but cannot say "did you mean"; the statements flagged here
 are passed on so that the SHACL report does not repeat them.
+
+A reference to a tombstone is a problem too: the reference should name the replacement (so that
+no redirect ever chains), or go, when the record was withdrawn.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ def check_references(mapped: Mapped, ontology: Ontology, unreadable: set[tuple[s
     terms = {f"<{term.predicate}>": term for term in ontology.terms.values() if term.shape in ("reference", "vocab")}
     id_prefix = len(ontology.base + "id/") + 1  # '<' and the base
 
+    tombstones = tombstones_of(mapped, ontology)
     problems, flagged = [], set()
     for triple in mapped.references:
         term = terms.get(triple[1])
@@ -35,6 +39,16 @@ def check_references(mapped: Mapped, ontology: Ontology, unreadable: set[tuple[s
         if term.shape == "reference":
             kind, target_id = target[id_prefix:-1].split("/", 1)
             if target_id in ids_by_kind.get(kind, ()):
+                if target_id not in tombstones:
+                    continue
+                replacement = tombstones[target_id]
+                if replacement is None:
+                    message = f"`{target_id}` was withdrawn (see its tombstone); remove this reference"
+                else:
+                    message = f"`{target_id}` is a tombstone replaced by `{replacement}`; name `{replacement}` instead"
+                origin = mapped.origin(*triple)
+                problems.append(Problem(origin.path, origin.mark.line, origin.mark.column, origin.key, message, "reference"))
+                flagged.add(triple)
                 continue
             if (kind, target_id) in unreadable:
                 flagged.add(triple)
@@ -58,6 +72,18 @@ def check_references(mapped: Mapped, ontology: Ontology, unreadable: set[tuple[s
         problems.append(Problem(origin.path, origin.mark.line, origin.mark.column, origin.key, message, "reference"))
         flagged.add(triple)
     return problems, flagged
+
+
+def tombstones_of(mapped: Mapped, ontology: Ontology) -> dict[str, str | None]:
+    """Tombstone ids, each with the id that replaced it (None when withdrawn)."""
+    replacing = [ontology.key_for(p) for p in ontology.tombstone_predicates
+                 if ontology.terms[ontology.key_for(p)].shape == "reference"]
+    found: dict[str, str | None] = {}
+    for record in mapped.records.values():
+        if ontology.is_tombstone(record.data):
+            replacement = next((record.data[key] for key in replacing if isinstance(record.data.get(key), str)), None)
+            found[record.id] = replacement
+    return found
 
 
 def _a(word: str) -> str:
