@@ -93,8 +93,6 @@ class Staging:
                 digest.update(data)
                 size += len(data)
                 handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
         self.written[name] = Written(size, digest.hexdigest())
         return self.written[name]
 
@@ -111,8 +109,9 @@ def staged(dist: Path, lock_folder: Path | None = None, on_wait=None):
     except BaseException:
         shutil.rmtree(staging.folder, ignore_errors=True)
         raise
-    for folder in sorted({(staging.folder / name).parent for name in staging.written}, reverse=True):
-        _fsync_dir(folder)
+    # One sync for everything written (a site has thousands of files; one fsync each is slow),
+    # so that the folder swapped in is on disk, whole, before the swap.
+    os.sync()
     with build_lock(lock_folder or dist.parent, on_wait):
         _swap(staging.folder, dist)
 
