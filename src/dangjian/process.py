@@ -72,7 +72,7 @@ class Processor:
         triples += derived
         done.triples = len(set(triples))
         done.ntriples = "".join(sorted({f"{s} {p} {o} .\n" for s, p, o in triples}))
-        if self.render:
+        if self.render and not done.problems:  # a record with problems is never published
             done.turtle = self.turtle.record_block(record, done.subject, triples)
             done.jsonld = self.jsonld.record_block(record, done.subject, derived)
         record.raw = b""  # positions, when needed, are read again from the file
