@@ -156,6 +156,14 @@ class Ontology:
         """Whether a record's YAML data makes it a tombstone."""
         return any(key in data for key in self.tombstone_keys)
 
+    def replacement_of(self, data: dict) -> str | None:
+        """The id that replaced a tombstone, None when it was withdrawn."""
+        for predicate in sorted(self.tombstone_predicates):
+            key = self.key_for(predicate)
+            if self.terms[key].shape == "reference" and isinstance(data.get(key), str):
+                return data[key]
+        return None
+
     @cached_property
     def labels(self) -> dict[str, dict[str, str]]:
         """rdfs:label and skos:prefLabel of every term the ontology labels, by IRI and language."""

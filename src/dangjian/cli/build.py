@@ -39,9 +39,14 @@ def build_command(out: Path | None, site: bool, quiet: bool) -> None:
     kinds = ", ".join(f"{n} {kind}" for kind, n in report.records_by_kind.items())
     tombstones = f", {report.tombstones} tombstone{'s' if report.tombstones != 1 else ''}" if report.tombstones else ""
     click.echo(f"{sum(report.records_by_kind.values())} records valid ({kinds}){tombstones}")
-    click.echo(f"{report.triples:,} triples published to {shown_out}/ (version {report.version}) in {report.seconds:.1f} s:")
+    if report.changed == 0:
+        click.echo(f"nothing changed since the last build: {shown_out}/ is current ({report.triples:,} triples, "
+                   f"version {report.version}; checked in {report.seconds:.2f} s)")
+        return
+    how = f", {report.changed} changed record{'s' if report.changed != 1 else ''} read again" if report.changed else ""
+    click.echo(f"{report.triples:,} triples published to {shown_out}/ (version {report.version}) in {report.seconds:.1f} s{how}:")
     folders: dict[str, list[int]] = {}
-    for name, size in report.files.items():
+    for name, size in sorted(report.files.items()):
         if "/" in name:
             folders.setdefault(name.split("/")[0], []).append(size)
         else:
