@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cite import DATASET_AUTHOR
-from .incremental import DUMPS, BuildIndex, fingerprint, manifest_hash, row_of, signatures
+from .incremental import DUMPS, BuildIndex, fingerprint, manifest_hash, row_of, signature_digest, signatures
 from .ontology import Ontology
 from .publish.dist import staged
 from .publish.jsonld import JsonLdWriter, jsonld_document
@@ -103,7 +104,7 @@ def build(project: Project, ontology: Ontology | None = None, out: Path | None =
             return quick
     index = BuildIndex(project)
     index.forget()  # until this build is in place, no rebuild may splice the old dumps
-    current, _clean = signatures(project, ontology)
+    current, _clean = signatures(project, ontology.kinds_by_folder)
     verdict = check_project(project, ontology, render=True, progress=progress)
     if not verdict.valid:
         raise BuildFailed(verdict)
@@ -159,7 +160,8 @@ def write_index(index: BuildIndex, project: Project, ontology: Ontology, verdict
         tombstone = ontology.is_tombstone(item.record.data)
         rows[item.shown] = row_of(item, signature, ontology, tombstone, ontology.replacement_of(item.record.data) if tombstone else None)
     heads = dump_heads(ontology, version)
-    meta = {"fingerprint": fingerprint(project, ontology), "manifest": manifest_hash(out),
+    meta = {"fingerprint": fingerprint(project, ontology.base), "manifest": manifest_hash(out),
+            "folders": json.dumps(sorted(ontology.kinds_by_folder)), "signatures": signature_digest(current),
             **{f"head:{name}": str(len(heads[name].encode("utf-8"))) for name in DUMPS}}
     index.write(rows, set(), meta, replace=True)
 

@@ -21,12 +21,13 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
-from dataclasses import dataclass
+from typing import NamedTuple
 from pathlib import Path
 
+import json
+
 from . import __version__
-from .load.records import COMPANION_SUFFIXES, RECORD_SUFFIX
-from .ontology import Ontology
+from .load.layout import COMPANION_SUFFIXES, RECORD_SUFFIX
 from .settings import Project
 
 INDEX_FILE = "build-index.sqlite"
@@ -44,9 +45,9 @@ create table if not exists records (
 """
 
 
-def fingerprint(project: Project, ontology: Ontology) -> str:
+def fingerprint(project: Project, base: str) -> str:
     """What every record's processing depends on besides its files: the program and the ontology."""
-    digest = hashlib.sha256(f"{__version__}\n{ontology.base}\n".encode())
+    digest = hashlib.sha256(f"{__version__}\n{base}\n".encode())
     package = Path(__file__).parent
     for folder in (package, project.ontology):
         for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
@@ -55,36 +56,51 @@ def fingerprint(project: Project, ontology: Ontology) -> str:
     return digest.hexdigest()
 
 
-def signatures(project: Project, ontology: Ontology) -> tuple[dict[str, str], bool]:
-    """Each record file, as shown, with the signature of its file and its companions; and
-    whether records/ holds nothing else (stray files are reported by a full validation)."""
+def signatures(project: Project, folders) -> tuple[dict[str, str], bool]:
+    """Each record file, as shown, with the signature of its file and its companions
+    ("mtime:size", then "name:mtime:size" of each companion); and whether records/ holds
+    nothing else (stray files are reported by a full validation)."""
     found: dict[str, str] = {}
     records_shown = project.relative(project.records)
-    clean = all(entry.name.startswith(".") or entry.name in ontology.kinds_by_folder for entry in os.scandir(project.records))
-    for folder in ontology.kinds_by_folder:
+    folders = set(folders)
+    clean = all(entry.name.startswith(".") or entry.name in folders for entry in os.scandir(project.records))
+    companions: dict[str, list[str]] = {}
+    for folder in sorted(folders):
         path = project.records / folder
         if not path.is_dir():
             continue
-        stats: dict[str, list[str]] = {}
-        with os.scandir(path) as entries:
-            for entry in entries:
-                if entry.name.startswith("."):
-                    continue
-                stem, _, suffix = entry.name.partition(".")
-                if "." + suffix.rsplit(".", 1)[-1] not in (RECORD_SUFFIX, *COMPANION_SUFFIXES) or not entry.is_file():
-                    clean = False
-                stat = entry.stat()
-                stats.setdefault(stem, []).append(f"{entry.name}:{stat.st_mtime_ns}:{stat.st_size}")
-        for stem, parts in stats.items():
-            if any(p.startswith(stem + RECORD_SUFFIX + ":") for p in parts):
-                found[f"{records_shown}/{folder}/{stem}{RECORD_SUFFIX}"] = "|".join(sorted(parts))
+        with os.scandir(path) as scanned:
+            entries = [entry for entry in scanned if not entry.name.startswith(".")]
+        prefix = f"{records_shown}/{folder}/"
+        for entry, stat in zip(entries, _stats(entries)):
+            name = entry.name
+            if name.endswith(RECORD_SUFFIX) and name.count(".") == 1:
+                found[prefix + name] = f"{stat.st_mtime_ns}:{stat.st_size}"
+            elif name.endswith(COMPANION_SUFFIXES) and stat is not None:
+                stem = name.split(".", 1)[0]
+                companions.setdefault(prefix + stem + RECORD_SUFFIX, []).append(f"{name}:{stat.st_mtime_ns}:{stat.st_size}")
             else:
-                clean = False  # a companion without its record
+                clean = False
+    for shown, parts in companions.items():
+        if shown not in found:
+            clean = False  # a companion without its record
+            continue
+        found[shown] += "|" + "|".join(sorted(parts))
     return found, clean
 
 
-@dataclass
-class Row:
+def _stats(entries) -> list:
+    """stat() of every file among the entries (None for anything else)."""
+    out = []
+    for entry in entries:
+        try:
+            out.append(entry.stat() if entry.is_file() else None)
+        except OSError:
+            out.append(None)
+    return out
+
+
+class Row(NamedTuple):
     shown: str
     kind: str
     id: str
@@ -99,8 +115,13 @@ class Row:
     replacement: str | None
     refs: str  # the subjects it names, one a line
 
-    def lengths(self) -> dict[str, int]:
-        return {"dangjian.ttl": self.turtle, "dangjian.nt": self.ntriples, "dangjian.jsonld": self.jsonld}
+
+ROW_FIELDS = {"dangjian.ttl": "turtle", "dangjian.nt": "ntriples", "dangjian.jsonld": "jsonld"}
+ROW_FIELDS.update({name: name for name in Row._fields})
+# The columns of the rows ordered_rows() gives (plain tuples: a hundred thousand are read at once).
+ORDERED_COLUMNS = ("shown", "kind", "id", "subject", "dangjian.ttl", "dangjian.nt", "dangjian.jsonld", "triples", "hash",
+                   "tombstone", "replacement")
+SHOWN, KIND, ID, SUBJECT, _TTL, _NT, _JSONLD, TRIPLES, HASH, TOMBSTONE, REPLACEMENT = range(len(ORDERED_COLUMNS))
 
 
 class BuildIndex:
@@ -122,10 +143,23 @@ class BuildIndex:
         with self._connect() as connection:
             return dict(connection.execute("select key, value from meta"))
 
-    def rows(self) -> dict[str, Row]:
+    def signatures(self) -> dict[str, str]:
         with self._connect() as connection:
-            return {values[0]: Row(*values[:10], bool(values[10]), values[11], values[12])
-                    for values in connection.execute("select * from records")}
+            return dict(connection.execute("select shown, signature from records"))
+
+    def ordered_rows(self) -> list[tuple]:
+        """Every record's row, in subject order (the order of the dumps), as ORDERED_COLUMNS."""
+        columns = ", ".join(ROW_FIELDS[c] for c in ORDERED_COLUMNS)
+        with self._connect() as connection:
+            return connection.execute(f"select {columns} from records order by subject").fetchall()
+
+    def referrers(self, subjects: set[str]) -> set[str]:
+        """The records that name any of ``subjects``."""
+        found: set[str] = set()
+        with self._connect() as connection:
+            for subject in sorted(subjects):
+                found.update(s for (s,) in connection.execute("select shown from records where instr(refs, ?) > 0", (subject,)))
+        return found
 
     def write(self, rows: dict[str, Row], removed: set[str], meta: dict[str, str], replace: bool) -> None:
         with self._connect() as connection:
@@ -152,7 +186,26 @@ def manifest_hash(dist: Path) -> str | None:
         return None
 
 
-def row_of(processed, signature: str, ontology: Ontology, tombstone: bool, replacement: str | None) -> Row:
+def current_manifest(project: Project, out: Path, base: str) -> dict | None:
+    """The manifest of dist/ when no record, ontology or program changed since the build that
+    wrote it; None otherwise. Reads no record, parses nothing: only the files' signatures."""
+    index = BuildIndex(project)
+    meta = index.meta()
+    if not meta.get("folders") or meta.get("manifest") != manifest_hash(out) or meta.get("fingerprint") != fingerprint(project, base):
+        return None
+    current, clean = signatures(project, json.loads(meta["folders"]))
+    if not clean or meta.get("signatures") != signature_digest(current):
+        return None
+    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+
+
+def signature_digest(current: dict[str, str]) -> str:
+    """One digest of every file's signature: what "nothing changed" compares, without reading
+    the index's rows."""
+    return hashlib.sha256("".join(f"{shown}\t{sig}\n" for shown, sig in sorted(current.items())).encode()).hexdigest()
+
+
+def row_of(processed, signature: str, ontology, tombstone: bool, replacement: str | None) -> Row:
     """The index row of a record processed for publishing."""
     records = "<" + ontology.record_iri("", "")[:-1]
     refs = sorted({o for _s, _p, o in processed.references if o.startswith(records)})

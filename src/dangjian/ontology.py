@@ -97,11 +97,11 @@ class Ontology:
 
     @cached_property
     def shapes_graph(self) -> rdflib.Graph:
-        return rdflib.Graph().parse(data=self._read(SHAPES_FILE), format="turtle")
+        return _graph(self._read(SHAPES_FILE))
 
     @cached_property
     def vocabulary_graph(self) -> rdflib.Graph:
-        return rdflib.Graph().parse(data=self._read(VOCABULARY_FILE), format="turtle")
+        return _graph(self._read(VOCABULARY_FILE))
 
     def files(self) -> dict[str, str]:
         """The ontology files' text, rebased: what the publisher copies out."""
@@ -232,3 +232,15 @@ class Ontology:
     def key_for(self, predicate: str) -> str:
         """The YAML key of a predicate, for messages; the predicate itself when it has none."""
         return self.keys_by_predicate.get(predicate, predicate)
+
+
+def _graph(turtle: str) -> rdflib.Graph:
+    """An rdflib graph of a Turtle text, parsed by pyoxigraph (several times faster)."""
+    import pyoxigraph
+
+    from .rdfterms import to_rdflib
+
+    graph = rdflib.Graph()
+    for quad in pyoxigraph.parse(turtle.encode("utf-8"), format=pyoxigraph.RdfFormat.TURTLE):
+        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    return graph

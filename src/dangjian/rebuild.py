@@ -10,7 +10,9 @@ from pathlib import Path
 from .build import (DATASET_DESCRIPTION, DATASET_NAME, RELEASES_FOLDER, BuildFailed, BuildReport, dump_heads,
                     manifest_facts_of)
 from .cite import DATASET_AUTHOR
-from .incremental import DUMPS, MOST_CHANGES, BuildIndex, Row, fingerprint, manifest_hash, row_of, signatures
+from .incremental import (DUMPS, HASH, ID, KIND, MOST_CHANGES, ORDERED_COLUMNS, REPLACEMENT, ROW_FIELDS, SHOWN, SUBJECT,
+                          TOMBSTONE, TRIPLES, BuildIndex, Row, fingerprint, manifest_hash, row_of, signature_digest,
+                          signatures)
 from .load.records import IdRegister
 from .map import Mapped
 from .ontology import Ontology
@@ -19,7 +21,7 @@ from .publish.dist import Written, staged
 from .publish.jsonld import JSONLD_TAIL
 from .publish.manifest import write_manifest
 from .publish.void import write_void
-from .releases import dataset_version
+from .releases import dataset_version, releases
 from .settings import Project
 from .validate import Verdict, first_word_wins
 from .validate.references import Directory, check_references
@@ -34,74 +36,78 @@ def quick_rebuild(project: Project, ontology: Ontology, out: Path, on_wait=None)
     started = time.perf_counter()
     index = BuildIndex(project)
     meta = index.meta()
-    if not meta or meta.get("manifest") != manifest_hash(out) or meta.get("fingerprint") != fingerprint(project, ontology):
+    if not meta or meta.get("manifest") != manifest_hash(out) or meta.get("fingerprint") != fingerprint(project, ontology.base):
         return None
-    current, clean = signatures(project, ontology)
+    current, clean = signatures(project, ontology.kinds_by_folder)
     if not clean:
         return None
-    rows = index.rows()
-    changed = sorted(shown for shown, signature in current.items() if shown not in rows or rows[shown].signature != signature)
-    removed = {shown for shown in rows if shown not in current}
+    known = index.signatures()
+    changed = sorted(shown for shown, signature in current.items() if known.get(shown) != signature)
+    removed = {shown for shown in known if shown not in current}
     if not changed and not removed:
-        return unchanged_report(rows, out, meta, started)
-    if len(changed) + len(removed) > max(50, MOST_CHANGES * len(rows)):
+        return unchanged_report(out, started)
+    if len(changed) + len(removed) > max(50, MOST_CHANGES * len(known)):
         return None
+    old_rows = index.ordered_rows()
+    replaced = set(changed) | removed
 
     # What to read again: the changed records, and the records that name a changed or removed one.
-    touched = {rows[s].subject for s in (*changed, *removed) if s in rows}
-    gone_or_changed = set(changed) | removed
-    referrers = sorted(s for s, row in rows.items()
-                       if s not in gone_or_changed and row.refs and not touched.isdisjoint(row.refs.split("\n")))
+    touched = {row[SUBJECT] for row in old_rows if row[SHOWN] in replaced}
+    referrers = sorted(index.referrers(touched) - replaced)
     items = [(project.root / shown, ontology.kinds_by_folder[Path(shown).parent.name], shown) for shown in (*changed, *referrers)]
     processed = process_files(items, ontology, ontology.output_prefixes, render=True)
-
-    verdict = check_some(project, ontology, processed, rows, set(changed) | removed)
+    verdict = check_some(project, ontology, processed, old_rows, replaced)
     if not verdict.valid:
         raise BuildFailed(verdict)
 
-    new_rows = {s: row for s, row in rows.items() if s not in removed}
     fresh = {}
     for item in processed:
-        if item.shown in changed:
+        if item.shown in replaced:
             tombstone = ontology.is_tombstone(item.record.data)
-            replacement = ontology.replacement_of(item.record.data) if tombstone else None
-            new_rows[item.shown] = fresh[item.shown] = row_of(item, current[item.shown], ontology, tombstone, replacement)
-    blocks = {item.shown: item for item in processed if item.shown in changed}
-    order = sorted(new_rows.values(), key=lambda r: r.subject)
-    old_order = sorted(rows.values(), key=lambda r: r.subject)
+            fresh[item.shown] = row_of(item, current[item.shown], ontology, tombstone,
+                                       ontology.replacement_of(item.record.data) if tombstone else None)
+    new_rows = sorted([row for row in old_rows if row[SHOWN] not in replaced] + [as_ordered(row) for row in fresh.values()],
+                      key=lambda row: row[SUBJECT])
+    blocks = {item.shown: item for item in processed if item.shown in fresh}
 
-    hashes = {row.subject[1:-1]: row.hash for row in order}
+    live = [row for row in new_rows if not row[TOMBSTONE]]
+    by_kind = dict(sorted(Counter(row[KIND] for row in live).items()))
+    triples = sum(row[TRIPLES] for row in new_rows)
+    hashes = {row[SUBJECT][1:-1]: row[HASH] for row in new_rows} if releases(project) else {}
     version, issued, previous = dataset_version(project, hashes, ontology.base)
-    live = [row for row in order if not row.tombstone]
-    by_kind = dict(sorted(Counter(row.kind for row in live).items()))
-    triples = sum(row.triples for row in order)
     facts = {"dataset": DATASET_NAME, "version": version, "issued": issued, "previous": previous, "base": ontology.base,
-             "records": by_kind, "tombstones": len(order) - len(live), "triples": triples,
+             "records": by_kind, "tombstones": len(new_rows) - len(live), "triples": triples,
              "description": DATASET_DESCRIPTION, "creator": DATASET_AUTHOR}
     heads = dump_heads(ontology, version)
     old_manifest = _old_manifest(out)
     with staged(out, on_wait=on_wait) as staging:
         for name in DUMPS:
-            pieces = splice_pieces(name, order, old_order, blocks, out / name, int(meta[f"head:{name}"]))
+            pieces = splice_pieces(name, old_rows, new_rows, replaced, blocks, out / name, int(meta[f"head:{name}"]))
             staging.splice(name, heads[name], pieces, JSONLD_TAIL if name == "dangjian.jsonld" else "")
         for name, facts_of_file in old_manifest.items():
             if name in DUMPS or name in ("void.ttl", "manifest.json") or not (out / name).is_file():
                 continue
             if name.startswith(f"{RELEASES_FOLDER}/") or name in ("ontology.ttl", "context.jsonld"):
                 staging.link(name, out / name, Written(facts_of_file["bytes"], facts_of_file["sha256"]))
-        first = live[0].subject[1:-1] if live else None
+        first = live[0][SUBJECT][1:-1] if live else None
         staging.write("void.ttl", write_void(ontology, facts, dict(staging.written), first))
         staging.write("manifest.json", write_manifest(dict(staging.written), manifest_facts_of(facts)))
-    index.write(fresh, removed, {"manifest": manifest_hash(out), **{f"head:{n}": str(len(heads[n].encode())) for n in DUMPS}},
-                replace=False)
+    index.write(fresh, removed, {"manifest": manifest_hash(out), "signatures": signature_digest(current),
+                                 **{f"head:{n}": str(len(heads[n].encode())) for n in DUMPS}}, replace=False)
     report = BuildReport(verdict, out, {n: w.bytes for n, w in staging.written.items()}, by_kind, triples,
                          time.perf_counter() - started)
-    report.version, report.tombstones, report.hashes, report.facts = version, facts["tombstones"], hashes, facts
+    report.version, report.tombstones, report.facts = version, facts["tombstones"], facts
+    report.hashes = hashes
     report.changed = len(changed) + len(removed)
     return report
 
 
-def unchanged_report(rows: dict[str, Row], out: Path, meta: dict, started: float) -> BuildReport:
+def as_ordered(row: Row) -> tuple:
+    """A fresh index row as ordered_rows() gives rows."""
+    return tuple(getattr(row, ROW_FIELDS[column]) for column in ORDERED_COLUMNS)
+
+
+def unchanged_report(out: Path, started: float) -> BuildReport:
     import json
 
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
@@ -118,14 +124,13 @@ def _old_manifest(out: Path) -> dict:
     return json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]
 
 
-def check_some(project: Project, ontology: Ontology, processed, rows: dict[str, Row], gone: set[str]) -> Verdict:
+def check_some(project: Project, ontology: Ontology, processed, old_rows: list[tuple], replaced: set[str]) -> Verdict:
     """Validate the records read again, against every record there is."""
     mapped = Mapped(ontology)
     register = IdRegister(ontology.id_key)
-    unchanged = {s: row for s, row in rows.items() if s not in gone}
-    for row in unchanged.values():
-        if row.shown not in {p.shown for p in processed}:
-            register.first[row.id] = _Stub(row.shown)
+    reread = {item.shown for item in processed}
+    others = [row for row in old_rows if row[SHOWN] not in replaced and row[SHOWN] not in reread]
+    register.first.update({row[ID]: _Stub(row[SHOWN]) for row in others})
     problems, unreadable, kept = [], set(), []
     for item in processed:
         problems += item.problems
@@ -138,24 +143,28 @@ def check_some(project: Project, ontology: Ontology, processed, rows: dict[str, 
             continue
         mapped.add(item.subject, item.record, item.references, item.blanks, item.ntriples, item.triples)
         kept.append(item)
-    reread = {p.shown for p in kept}
-    entries = [(row.kind, row.id, row.tombstone, row.replacement) for row in unchanged.values() if row.shown not in reread]
-    directory = Directory(entries)
     own = Directory.of(mapped, ontology)
+    directory = Directory((row[KIND], row[ID], row[TOMBSTONE], row[REPLACEMENT]) for row in others)
     for kind, ids in own.ids_by_kind.items():
-        for record_id in ids:
-            directory.ids_by_kind.setdefault(kind, set()).add(record_id)
-            directory.kind_of_id[record_id] = kind
+        directory.ids_by_kind.setdefault(kind, set()).update(ids)
+        directory.kind_of_id.update((record_id, kind) for record_id in ids)
     directory.tombstones.update(own.tombstones)
     reference_problems, flagged = check_references(mapped, ontology, unreadable, directory)
     # The records named from outside the set exist (or the reference check said otherwise): a
     # statement of their class is all SHACL needs of them. Results about them are not asked for.
-    subjects = {f"<{ontology.record_iri(kind, record_id)}>": kind for kind, ids in directory.ids_by_kind.items() for record_id in ids}
-    outside = {o for _s, _p, o in mapped.references if o in subjects and o not in mapped.records}
-    extra = "".join(f"{o} {RDF_TYPE} <{ontology.kinds[subjects[o]].class_iri}> .\n" for o in sorted(outside))
-    shacl_problems = [p for p in check_shapes(mapped, ontology, flagged, extra=extra) if p.path in reread]
-    present = {(kind, record_id) for kind, ids in directory.ids_by_kind.items() for record_id in ids}
-    problems = first_word_wins(problems + reference_problems + shacl_problems + check_releases(project, present, ontology))
+    outside = set()
+    for _s, _p, o in mapped.references:
+        split = ontology.split_record_iri(o[1:-1]) if o not in mapped.records else None
+        if split and split[1] in directory.ids_by_kind.get(split[0], ()):
+            outside.add((o, split[0]))
+    extra = "".join(f"{o} {RDF_TYPE} <{ontology.kinds[kind].class_iri}> .\n" for o, kind in sorted(outside))
+    checked = {item.shown for item in kept}
+    shacl_problems = [p for p in check_shapes(mapped, ontology, flagged, extra=extra) if p.path in checked]
+    released = []
+    if releases(project):
+        present = {(kind, record_id) for kind, ids in directory.ids_by_kind.items() for record_id in ids}
+        released = check_releases(project, present, ontology)
+    problems = first_word_wins(problems + reference_problems + shacl_problems + released)
     kept.sort(key=lambda item: item.subject)
     return Verdict([item.record for item in kept], mapped, sorted(set(problems)), kept)
 
@@ -167,44 +176,58 @@ class _Stub:
         self.shown_path = shown
 
 
-def splice_pieces(name: str, order: list[Row], old_order: list[Row], blocks: dict, old_path: Path, old_head: int) -> list:
-    """The new dump as pieces: new blocks, and runs of old blocks copied from the old file."""
+def splice_pieces(name: str, old_rows: list[tuple], new_rows: list[tuple], replaced: set[str], blocks: dict,
+                  old_path: Path, old_head: int) -> list:
+    """The new dump as pieces: the changed records' new blocks, and runs of unchanged records'
+    blocks copied from the old file. Both row lists are in subject order, and differ only where
+    records changed, so the work is proportional to the changes, not to the records."""
+    from bisect import bisect_left
+    from itertools import accumulate
+
     jsonld = name == "dangjian.jsonld"
-    attribute = {"dangjian.ttl": "turtle", "dangjian.nt": "ntriples", "dangjian.jsonld": "jsonld"}[name]
-    offsets, position = {}, old_head
-    for row in old_order:
-        offsets[row.shown] = position
-        position += row.lengths()[name]
-    old_last = old_order[-1].shown if old_order else None
-    pieces: list = []
-    run: list[int] | None = None  # [start, end) in the old file
+    column = ORDERED_COLUMNS.index(name)
+    lengths = [row[column] for row in old_rows]
+    offsets = list(accumulate(lengths, initial=old_head))  # offsets[i]: where old block i starts
+    count = len(old_rows)
+    subjects = [row[SUBJECT] for row in old_rows]
+    dropped = [i for i, row in enumerate(old_rows) if row[SHOWN] in replaced]
+    inserts = [(bisect_left(subjects, row[SUBJECT]), row[SUBJECT], row[SHOWN]) for row in new_rows if row[SHOWN] in blocks]
 
-    def flush():
-        nonlocal run
-        if run is not None:
-            pieces.append((old_path, run[0], run[1] - run[0]))
-            run = None
-
-    last = len(order) - 1
-    for number, row in enumerate(order):
-        if row.shown in blocks:
-            flush()
-            block = getattr(blocks[row.shown], attribute)
-            pieces.append(block[:-2] + "\n" if jsonld and number == last else block)
-            continue
-        start, length = offsets[row.shown], row.lengths()[name]
-        if jsonld:
-            has_comma, wants_comma = row.shown != old_last, number != last
-            if not has_comma:
-                length -= 1  # the last block of the old file has no comma
-            if has_comma != wants_comma:
-                flush()
-                pieces += [(old_path, start, length - 2), "\n"] if has_comma else [(old_path, start, length - 1), ",\n"]
-                continue
-        if run is not None and run[1] == start:
-            run[1] = start + length
+    # Segments in order: ("old", i, j) for old blocks [i, j), ("new", text).
+    segments: list[tuple] = []
+    cursor = 0
+    events = sorted([(position, 0, shown) for position, _subject, shown in inserts] + [(i, 1, None) for i in dropped])
+    for position, kind, shown in events:
+        if position > cursor:
+            segments.append(("old", cursor, position))
+            cursor = position
+        if kind == 0:
+            segments.append(("new", getattr(blocks[shown], _ATTRIBUTE[name])))
         else:
-            flush()
-            run = [start, start + length]
-    flush()
+            cursor = position + 1
+    if cursor < count:
+        segments.append(("old", cursor, count))
+
+    pieces: list = []
+    last = len(segments) - 1
+    for number, segment in enumerate(segments):
+        final = number == last
+        if segment[0] == "new":
+            text = segment[1]
+            pieces.append(text[:-2] + "\n" if jsonld and final else text)
+            continue
+        _, i, j = segment
+        start = offsets[i]
+        end = offsets[j - 1] + lengths[j - 1]
+        if jsonld and j == count:
+            end -= 1  # the old file's last block has no comma
+        if not jsonld or final == (j == count):
+            pieces.append((old_path, start, end - start))
+        elif final:  # an old block that now ends the document: drop its comma
+            pieces += [(old_path, start, end - start - 2), "\n"]
+        else:  # the old last block, no longer last: give it its comma
+            pieces += [(old_path, start, end - start - 1), ",\n"]
     return pieces
+
+
+_ATTRIBUTE = {"dangjian.ttl": "turtle", "dangjian.nt": "ntriples", "dangjian.jsonld": "jsonld"}

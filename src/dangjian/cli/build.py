@@ -6,8 +6,6 @@ from pathlib import Path
 
 import click
 
-from ..build import BuildFailed, build
-from ..problems import count_line, render_text
 from .common import err, find_project
 
 
@@ -25,6 +23,20 @@ def build_command(out: Path | None, site: bool, quiet: bool) -> None:
     interrupted, since the new folder replaces the old one in a single step.
     """
     project = find_project()
+    if out is None and not site:
+        from ..incremental import current_manifest
+        from ..settings import base_iri
+
+        manifest = current_manifest(project, project.dist, base_iri())
+        if manifest is not None:
+            if not quiet:
+                kinds = ", ".join(f"{n} {kind}" for kind, n in manifest["records"].items())
+                click.echo(f"{sum(manifest['records'].values())} records valid ({kinds})")
+                click.echo(f"nothing changed since the last build: dist/ is current ({manifest['triples']:,} triples, version {manifest.get('version')})")
+            return
+    from ..build import BuildFailed, build
+    from ..problems import count_line, render_text
+
     try:
         report = build(project, out=out, site=site, on_wait=lambda: err("waiting for another build to finish…"))
     except BuildFailed as failed:
