@@ -6,6 +6,7 @@ import click
 
 from .. import __version__
 from .build import build_command
+from .capture import capture_command
 from .cite import cite_command
 from .diff import diff_command
 from .release import release_command
@@ -27,3 +28,4 @@ main.add_command(build_command)
 main.add_command(release_command)
 main.add_command(diff_command)
 main.add_command(cite_command)
+main.add_command(capture_command)
