@@ -156,10 +156,21 @@ def annual_equivalent(subject: str, predicates: dict, ontology: Ontology, schema
         out.append((annual, f"<{SCHEMA}{predicate}>", nt_literal(_plain(number * MONTHS_A_YEAR), datatype=decimal)))
     for predicate in (f"<{SCHEMA}currency>", f"<{dj}unit>", f"<{dj}bound>", f"<{dj}per>"):
         out += [(annual, predicate, o) for o in predicates.get(predicate, [])]
-    stated = _plain(numbers["value"]) if "value" in numbers else f"{_plain(numbers['minValue'])}–{_plain(numbers['maxValue'])}"
+    def written(key: str, factor: int = 1) -> str:
+        if key == "value":
+            return _plain(numbers["value"] * factor)
+        return f"{_plain(numbers['minValue'] * factor)}–{_plain(numbers['maxValue'] * factor)}"
+
+    key = "value" if "value" in numbers else "range"
+    currencies = [split_literal(c)[1] for c in predicates.get(f"<{SCHEMA}currency>", []) if c[0] == '"']
+    unit_en = currencies[0] if currencies else units[0][len(dj) + 1:-1].replace("unit-", "") if units else ""
+    unit_zh = "元" if currencies == ["CNY"] else ontology.labels.get(units[0][1:-1], {}).get("zh-Hans", "") if units else ""
+    once, yearly = written(key), written(key, MONTHS_A_YEAR)
     out += [
-        (annual, f"<{dj}derivation>", nt_literal(f"{stated} per month × {MONTHS_A_YEAR} months", language="en")),
-        (annual, f"<{dj}derivation>", nt_literal(f"按每月{stated}×{MONTHS_A_YEAR}个月折算", language="zh-Hans")),
+        (annual, f"<{dj}derivation>", nt_literal(
+            f"{once} {unit_en} per month × {MONTHS_A_YEAR} months = {yearly} {unit_en} per year".replace("  ", " "), language="en")),
+        (annual, f"<{dj}derivation>", nt_literal(
+            f"每月{once}{unit_zh}×{MONTHS_A_YEAR}个月 = 每年{yearly}{unit_zh}", language="zh-Hans")),
     ]
     return out
 

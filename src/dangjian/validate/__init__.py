@@ -70,8 +70,9 @@ def check_project(project: Project, ontology: Ontology | None = None, only: list
                                + check_releases(project, mapped, ontology))
     # Facts are checked against their sources once their records are otherwise valid.
     troubled = {p.path for p in problems}
-    problems += (check_hierarchy(mapped, ontology) + check_sources(project, mapped, ontology, troubled)
-                 + check_amounts(mapped, ontology, troubled))
+    source_problems = check_sources(project, mapped, ontology, troubled)
+    troubled |= {p.path for p in source_problems}
+    problems += check_hierarchy(mapped, ontology) + source_problems + check_amounts(mapped, ontology, troubled)
     if only is not None:
         wanted = {project.relative(path) for path in only}
         problems = [p for p in problems if p.path in wanted]

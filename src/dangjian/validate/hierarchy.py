@@ -59,7 +59,7 @@ def check_cycles(mapped: Mapped, ontology: Ontology) -> list[Problem]:
                     path = next((p for p, target in ids_of(record.data.get(key)) if target in cycle), ())
                     mark = record.value_mark(key, *path)
                     problems.append(Problem(record.shown_path, mark.line, mark.column, ".".join(map(str, (key, *path))),
-                                            f"following `{key}` comes back here ({chain}); a {kind} cannot lie under itself",
+                                            f"following `{key}` comes back here ({chain}); {'an' if kind[0] in 'aeiou' else 'a'} {kind} cannot lie under itself",
                                             "hierarchy"))
     return problems
 

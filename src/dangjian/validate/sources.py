@@ -129,6 +129,7 @@ class SourceChecker:
                     shown = self.project.relative(text_path(self.project, self.ontology, source_id))
                     self.add(record, where, f"not in {shown}, the text of source `{source_id}`, even with whitespace "
                                             f"ignored: {near_miss(squeeze(quote), squeeze(text))}; copy the clause verbatim")
+                    return  # what the quote holds is moot until it is the source's
             self.check_as_written(record, quote)
 
     def check_as_written(self, record, quote: str) -> None:
