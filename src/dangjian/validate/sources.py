@@ -51,6 +51,7 @@ class SourceChecker:
         self.problems: list[Problem] = []
         self.texts: dict[str, str] = {}  # cleaned text by source id, as committed
         self.languages: dict[str, str] = {}  # by source id
+        self.squeezed: dict[str, str] = {}  # cleaned text without whitespace, by source id
 
     def live(self):
         for record in self.mapped.records.values():
@@ -98,6 +99,7 @@ class SourceChecker:
             return
         committed = self.texts[record.id]
         if committed != expected:
+            self.texts[record.id] = expected  # quotes are checked against what the text should be
             line, column, found, wanted = first_difference(committed, expected)
             self.problems.append(Problem(
                 self.project.relative(text_file), line, column, "",
@@ -121,14 +123,16 @@ class SourceChecker:
                 if written_in and language != written_in:
                     self.add(record, where, f"tagged {language}, but source `{source_id}` is written in {written_in}: "
                                             f"copy the quote in the source's own script and tag it {written_in}")
-                    continue
+                    return
                 text = self.texts.get(source_id)
                 if text is None:
                     continue  # the source's own problems say why it has no text
-                if squeeze(quote) not in squeeze(text):
+                if source_id not in self.squeezed:
+                    self.squeezed[source_id] = squeeze(text)
+                if squeeze(quote) not in self.squeezed[source_id]:
                     shown = self.project.relative(text_path(self.project, self.ontology, source_id))
                     self.add(record, where, f"not in {shown}, the text of source `{source_id}`, even with whitespace "
-                                            f"ignored: {near_miss(squeeze(quote), squeeze(text))}; copy the clause verbatim")
+                                            f"ignored: {near_miss(squeeze(quote), self.squeezed[source_id])}; copy the clause verbatim")
                     return  # what the quote holds is moot until it is the source's
             self.check_as_written(record, quote)
 
