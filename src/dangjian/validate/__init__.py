@@ -75,6 +75,7 @@ def check_project(project: Project, ontology: Ontology | None = None, only: list
     problems += check_hierarchy(mapped, ontology) + source_problems + check_amounts(mapped, ontology, troubled)
     if only is not None:
         wanted = {project.relative(path) for path in only}
+        wanted |= {name[:-len(".yaml")] + ".txt" for name in wanted if name.endswith(".yaml")}  # a source's cleaned text
         problems = [p for p in problems if p.path in wanted]
     kept.sort(key=lambda item: item.subject)
     return Verdict([item.record for item in kept], mapped, sorted(set(problems)), kept)
