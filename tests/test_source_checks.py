@@ -164,13 +164,25 @@ def test_parent_organisations_and_places_form_no_cycles(sandbox):
     edit(sandbox, "organisations/suzhou-municipal-party-committee.yaml", "classification: party-committee\n",
          "classification: party-committee\nparent: suzhou-inspection-team\n")
     edit(sandbox, "places/anhui.yaml", "level: province\n", "level: province\nwithin: huainan\n")
-    chain = "(`suzhou-inspection-team` → `suzhou-organisation-department` → `suzhou-municipal-party-committee` → `suzhou-inspection-team`)"
+    team, department, committee = "`suzhou-inspection-team`", "`suzhou-organisation-department`", "`suzhou-municipal-party-committee`"
     assert problems(sandbox) == [
-        f"records/organisations/suzhou-inspection-team.yaml:5:9: parent: following `parent` comes back here {chain}; an organisation cannot lie under itself",
-        f"records/organisations/suzhou-municipal-party-committee.yaml:5:9: parent: following `parent` comes back here {chain}; an organisation cannot lie under itself",
-        f"records/organisations/suzhou-organisation-department.yaml:5:9: parent: following `parent` comes back here {chain}; an organisation cannot lie under itself",
+        f"records/organisations/suzhou-inspection-team.yaml:5:9: parent: following `parent` comes back here ({team} → {department} → {committee} → {team}); an organisation cannot lie under itself",
+        f"records/organisations/suzhou-municipal-party-committee.yaml:5:9: parent: following `parent` comes back here ({committee} → {team} → {department} → {committee}); an organisation cannot lie under itself",
+        f"records/organisations/suzhou-organisation-department.yaml:5:9: parent: following `parent` comes back here ({department} → {committee} → {team} → {department}); an organisation cannot lie under itself",
         "records/places/anhui.yaml:6:9: within: following `within` comes back here (`anhui` → `huainan` → `anhui`); a place cannot lie under itself",
         "records/places/anhui.yaml:7:16: division_code: 340000 does not lie under 340400, the code of `huainan` above it: a code begins "
         "with the digits of the division it lies in (3404…) and differs from it",
-        "records/places/huainan.yaml:4:9: within: following `within` comes back here (`anhui` → `huainan` → `anhui`); a place cannot lie under itself",
+        "records/places/huainan.yaml:4:9: within: following `within` comes back here (`huainan` → `anhui` → `huainan`); a place cannot lie under itself",
     ]
+
+
+def test_a_quick_rebuild_checks_sources_as_a_full_validation_does(sandbox):
+    from dangjian.build import BuildFailed, build
+
+    build(sandbox.project)
+    edit(sandbox, HEAD_PAY, "quote: 村“两委”正职年平均报酬达到16300元", "quote: 村“两委”正职年平均报酬达到16300圆")
+    edit(sandbox, "places/nanyang.yaml", 'division_code: "411300"', 'division_code: "341300"')
+    with pytest.raises(BuildFailed) as failed:
+        build(sandbox.project)
+    quick = [str(p) for p in failed.value.verdict.problems]
+    assert quick == problems(sandbox) and len(quick) == 2

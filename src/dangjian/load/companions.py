@@ -45,3 +45,30 @@ def cleaned_texts(project: Project, ontology: Ontology) -> dict[str, str]:
         except (OSError, UnicodeDecodeError):
             continue  # the source check says what is wrong with it
     return texts
+
+
+class RecordFiles:
+    """Records by kind and id: those at hand, and any other read from its file when first asked
+    for (a quick rebuild has only the records it read again)."""
+
+    def __init__(self, project: Project | None, ontology: Ontology, records):
+        self.project, self.ontology = project, ontology
+        self.known = {(r.kind.name, r.id): r for r in records}
+
+    def get(self, kind: str, record_id: str):
+        key = (kind, record_id)
+        if key not in self.known:
+            self.known[key] = self._read(kind, record_id)
+        return self.known[key]
+
+    def _read(self, kind: str, record_id: str):
+        from .records import read_record
+
+        if self.project is None or kind not in self.ontology.kinds or not isinstance(record_id, str):
+            return None
+        folder = self.ontology.kinds[kind]
+        path = self.project.records / folder.folder / f"{record_id}.yaml"
+        if not path.is_file():
+            return None
+        record, _problems = read_record(path, folder, self.project.relative(path), self.ontology.id_key, self.ontology.id_pattern)
+        return record

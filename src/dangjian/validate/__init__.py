@@ -67,12 +67,12 @@ def check_project(project: Project, ontology: Ontology | None = None, only: list
         kept.append(item)
     reference_problems, flagged = check_references(mapped, ontology, unreadable)
     problems = first_word_wins(problems + reference_problems + check_shapes(mapped, ontology, flagged)
-                               + check_releases(project, mapped, ontology))
+                               + check_releases(project, {(r.kind.name, r.id) for r in mapped.records.values()}, ontology))
     # Facts are checked against their sources once their records are otherwise valid.
     troubled = {p.path for p in problems}
     source_problems = check_sources(project, mapped, ontology, troubled)
     troubled |= {p.path for p in source_problems}
-    problems += check_hierarchy(mapped, ontology) + source_problems + check_amounts(mapped, ontology, troubled)
+    problems += check_hierarchy(mapped, ontology, project) + source_problems + check_amounts(mapped, ontology, troubled)
     if only is not None:
         wanted = {project.relative(path) for path in only}
         wanted |= {name[:-len(".yaml")] + ".txt" for name in wanted if name.endswith(".yaml")}  # a source's cleaned text

@@ -13,9 +13,11 @@ and a place's division code lies under the code of the place it lies within.
 
 from __future__ import annotations
 
+from ..load.companions import RecordFiles
 from ..map import Mapped
 from ..ontology import Ontology
 from ..problems import Problem
+from ..settings import Project
 
 SCHEMA = "http://schema.org/"
 LEVEL_ENDS = (2, 4, 6, 9, 12)  # where the province, city, county, township and village digits end
@@ -38,49 +40,49 @@ def ids_of(value) -> list[tuple[tuple, str]]:
     return []
 
 
-def check_cycles(mapped: Mapped, ontology: Ontology) -> list[Problem]:
+def check_cycles(records, files: RecordFiles, ontology: Ontology) -> list[Problem]:
+    """A problem at each record given that lies on a cycle of one of its hierarchy keys."""
     problems = []
-    by_kind: dict[str, dict] = {}
-    for record in mapped.records.values():
-        by_kind.setdefault(record.kind.name, {})[record.id] = record
-    for kind, keys in sorted(hierarchy_keys(ontology).items()):
-        records = by_kind.get(kind, {})
-        for key in keys:
-            up = {rid: [target for _p, target in ids_of(r.data.get(key))] for rid, r in records.items()}
-            reported: set[str] = set()
-            for start in sorted(records):
-                cycle = find_cycle(start, up)
-                if not cycle or start in reported:
-                    continue
-                reported.update(cycle)
-                chain = " → ".join(f"`{rid}`" for rid in cycle + [cycle[0]])
-                for rid in cycle:
-                    record = records[rid]
-                    path = next((p for p, target in ids_of(record.data.get(key)) if target in cycle), ())
-                    mark = record.value_mark(key, *path)
-                    problems.append(Problem(record.shown_path, mark.line, mark.column, ".".join(map(str, (key, *path))),
-                                            f"following `{key}` comes back here ({chain}); {'an' if kind[0] in 'aeiou' else 'a'} {kind} cannot lie under itself",
-                                            "hierarchy"))
+    keys_of = hierarchy_keys(ontology)
+    for record in sorted(records, key=lambda r: r.shown_path):
+        kind = record.kind.name
+        for key in keys_of.get(kind, ()):
+            def up(record_id: str) -> list[str]:
+                found = files.get(kind, record_id)
+                return [target for _p, target in ids_of(found.data.get(key))] if found is not None else []
+
+            cycle = find_cycle(record.id, up)
+            if not cycle:
+                continue
+            chain = " → ".join(f"`{rid}`" for rid in cycle + [cycle[0]])
+            path = next((p for p, target in ids_of(record.data.get(key)) if target == (cycle + [cycle[0]])[1]), ())
+            mark = record.value_mark(key, *path)
+            article = "an" if kind[0] in "aeiou" else "a"
+            problems.append(Problem(record.shown_path, mark.line, mark.column, ".".join(map(str, (key, *path))),
+                                    f"following `{key}` comes back here ({chain}); {article} {kind} cannot lie under itself",
+                                    "hierarchy"))
     return problems
 
 
-def find_cycle(start: str, up: dict[str, list[str]]) -> list[str] | None:
-    """The cycle reached from start that start is part of, in order; None if there is none."""
-    path, on_path = [start], {start: 0}
-    stack = [iter(up.get(start, ()))]
+def find_cycle(start: str, up) -> list[str] | None:
+    """The cycle through start, in order from start, following up(id) -> ids; None if none.
+    Chains are short (a village is five steps from its province), so this reads little."""
+    path, on_path, seen = [start], {start}, {start}
+    stack = [iter(up(start))]
     while stack:
         step = next(stack[-1], None)
         if step is None:
             stack.pop()
-            del on_path[path.pop()]
+            on_path.discard(path.pop())
             continue
         if step == start:
             return path[:]
-        if step in on_path or step not in up:
-            continue  # a cycle start is not part of is reported from its own members
-        on_path[step] = len(path)
+        if step in seen:
+            continue  # a cycle start is not on is reported from its own members
+        seen.add(step)
+        on_path.add(step)
         path.append(step)
-        stack.append(iter(up.get(step, ())))
+        stack.append(iter(up(step)))
     return None
 
 
@@ -90,24 +92,23 @@ def significant(code: str) -> str:
     return next(padded[:end] for end in LEVEL_ENDS if not padded[end:].strip("0"))
 
 
-def check_division_codes(mapped: Mapped, ontology: Ontology) -> list[Problem]:
+def check_division_codes(records, files: RecordFiles, ontology: Ontology) -> list[Problem]:
     code_key = ontology.key_for(ontology.vocabulary_iri + "divisionCode")
     within_key = ontology.key_for(SCHEMA + "containedInPlace")
-    places = {r.id: r for r in mapped.records.values() if code_key in r.data or within_key in r.data}
 
     def code(record):
         value = record.data.get(code_key)
         return value if isinstance(value, str) and value.isdigit() and len(value) in (6, 9, 12) else None
 
     problems = []
-    for record in places.values():
+    for record in sorted(records, key=lambda r: r.shown_path):
         own = code(record)
         if own is None:
             continue
         seen, current = {record.id}, record
         while True:  # up to the nearest place above that has a code
             parent_id = current.data.get(within_key)
-            current = places.get(parent_id) if isinstance(parent_id, str) else None
+            current = files.get(record.kind.name, parent_id) if isinstance(parent_id, str) else None
             if current is None or current.id in seen:
                 break
             seen.add(current.id)
@@ -126,7 +127,9 @@ def check_division_codes(mapped: Mapped, ontology: Ontology) -> list[Problem]:
     return problems
 
 
-def check_hierarchy(mapped: Mapped, ontology: Ontology) -> list[Problem]:
-    live = Mapped(ontology)
-    live.records = {s: r for s, r in mapped.records.items() if not ontology.is_tombstone(r.data)}
-    return check_cycles(live, ontology) + check_division_codes(live, ontology)
+def check_hierarchy(mapped: Mapped, ontology: Ontology, project: Project | None = None) -> list[Problem]:
+    """Hierarchy problems of the records in ``mapped``; records they lead to that are not there
+    are read from the project's files (a quick rebuild has only the records it read again)."""
+    live = [r for r in mapped.records.values() if not ontology.is_tombstone(r.data)]
+    files = RecordFiles(project, ontology, live)
+    return check_cycles(live, files, ontology) + check_division_codes(live, files, ontology)

@@ -15,7 +15,7 @@ record is otherwise valid, so one mistake gives one message.
 from __future__ import annotations
 
 from ..capture import UnknownLayout, clean_file, sha256
-from ..load.companions import capture_path, source_kind, text_path
+from ..load.companions import RecordFiles, capture_path, source_kind, text_path
 from ..map import Mapped
 from ..ontology import Ontology
 from ..problems import Problem
@@ -52,6 +52,21 @@ class SourceChecker:
         self.texts: dict[str, str] = {}  # cleaned text by source id, as committed
         self.languages: dict[str, str] = {}  # by source id
         self.squeezed: dict[str, str] = {}  # cleaned text without whitespace, by source id
+        self.files = RecordFiles(project, ontology, mapped.records.values())
+
+    def source(self, source_id: str) -> None:
+        """The language and text of a source no record at hand is (a quick rebuild's), from its files."""
+        if source_id in self.languages or source_id in self.texts:
+            return
+        record = self.files.get(self.source_kind, source_id)
+        if record is not None and isinstance(record.data.get(self.keys["language"]), str):
+            self.languages[source_id] = record.data[self.keys["language"]]
+        text_file = text_path(self.project, self.ontology, source_id)
+        if text_file.is_file():
+            try:
+                self.texts[source_id] = text_file.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                pass
 
     def live(self):
         for record in self.mapped.records.values():
@@ -118,6 +133,7 @@ class SourceChecker:
         default = self.ontology.default_language
         for path, language, quote in texts_of(data[quote_key], default):
             for source_id in sources:
+                self.source(source_id)
                 where = (quote_key, *path)
                 written_in = self.languages.get(source_id)
                 if written_in and language != written_in:
