@@ -30,10 +30,11 @@ def full_build(project: Project, tmp: Path) -> dict[str, bytes]:
     return files_of(copy / "dist")
 
 
+# Each keeps the record valid: an amount's value, unit, bound and period must agree with its quote.
 EDITS = [
-    ("bound: exact", "bound: at-least"),
-    ("bound: at-least", "bound: exact"),
-    ("value: 1100", "value: 1100.50"),
+    ("bound: exact\n", "bound: exact\nnote: {en: edited}\n"),
+    ("note: {en: edited}\n", ""),
+    ("value: 1100\n", "value: 1100.00\n"),
     ("year: 2013", "year: 2014"),
     ("label: ", "label: 改"),
 ]

@@ -26,6 +26,17 @@ def triples_of(path, fmt) -> set:
     return {pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in pyoxigraph.parse(path=str(path), format=fmt)}
 
 
+def same_graph(one: set, other: set) -> bool:
+    """The same statements, blank nodes aside: equal without them, isomorphic with them."""
+    def blank(t):
+        return isinstance(t.subject, pyoxigraph.BlankNode) or isinstance(t.object, pyoxigraph.BlankNode)
+
+    if {t for t in one if not blank(t)} != {t for t in other if not blank(t)}:
+        return False
+    as_graph = lambda ts: rdflib.Graph().parse(data=pyoxigraph.serialize(sorted(ts, key=str), format=pyoxigraph.RdfFormat.N_TRIPLES).decode(), format="nt")  # noqa: E731
+    return isomorphic(as_graph({t for t in one if blank(t)}), as_graph({t for t in other if blank(t)}))
+
+
 def lowercase_languages(graph: rdflib.Graph) -> rdflib.Graph:
     out = rdflib.Graph()
     for s, p, o in graph:
@@ -62,11 +73,12 @@ def test_every_format_holds_the_same_statements(built):
     out = report.out
     nt = triples_of(out / "dangjian.nt", pyoxigraph.RdfFormat.N_TRIPLES)
     assert len(nt) == report.triples
-    assert triples_of(out / "dangjian.ttl", pyoxigraph.RdfFormat.TURTLE) == nt
-    assert triples_of(out / "dangjian.jsonld", pyoxigraph.RdfFormat.JSON_LD) == nt
+    # Lists (the parts of a ratio) are blank nodes, named afresh by each parser: compare graphs.
+    assert same_graph(triples_of(out / "dangjian.ttl", pyoxigraph.RdfFormat.TURTLE), nt)
+    assert same_graph(triples_of(out / "dangjian.jsonld", pyoxigraph.RdfFormat.JSON_LD), nt)
     # A second JSON-LD processor, the reference one, reads the embedded context the same way.
     expanded = jsonld.to_rdf(json.loads((out / "dangjian.jsonld").read_text()), {"format": "application/n-quads"})
-    assert {pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in pyoxigraph.parse(expanded.encode(), format=pyoxigraph.RdfFormat.N_QUADS)} == nt
+    assert same_graph({pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in pyoxigraph.parse(expanded.encode(), format=pyoxigraph.RdfFormat.N_QUADS)}, nt)
     by_rdflib = rdflib.Graph().parse(out / "dangjian.jsonld", format="json-ld")
     assert isomorphic(lowercase_languages(by_rdflib), lowercase_languages(rdflib.Graph().parse(out / "dangjian.nt", format="nt")))
 

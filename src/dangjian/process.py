@@ -2,7 +2,8 @@
 own piece of every output format.
 
 A record's statements, and the nodes it owns (its quote's annotation, a list of parts), depend
-on nothing but its file, so each record is a unit of work: records are processed in parallel
+on nothing but its file (and, for a quote's oa:prefix and oa:suffix, the cleaned text of the
+source it quotes, handed to every worker), so each record is a unit of work: records are processed in parallel
 worker processes, and each result could be kept and reused while its file does not change.
 What needs all records at once (references, the SHACL verdict, the order of the outputs) is
 done afterwards, on the results.
@@ -50,8 +51,10 @@ class Processed:
 class Processor:
     """Turns one record file into a :class:`Processed`; one per process."""
 
-    def __init__(self, ontology: Ontology, prefixes: dict[str, str] | None = None, render: bool = True):
+    def __init__(self, ontology: Ontology, prefixes: dict[str, str] | None = None, render: bool = True,
+                 texts: dict[str, str] | None = None):
         self.ontology = ontology
+        self.texts = texts or {}  # the sources' cleaned texts, by id: quotes are placed in them
         self.mapper = RecordMapper(ontology)
         self.render = render
         self.turtle = TurtleWriter(prefixes or ontology.prefixes).name_records(ontology.record_iri("", "")[:-1])
@@ -69,7 +72,7 @@ class Processor:
         checked = self.checked
         done.references = [t for t in triples if t[1] in checked]
         done.blanks = sorted({t[0] for t in triples if t[0][0] == "_"})
-        derived = derive(triples, self.ontology)
+        derived = derive(triples, self.ontology, self.texts)
         triples += derived
         done.triples = len(set(triples))
         done.ntriples = "".join(sorted({f"{s} {p} {o} .\n" for s, p, o in triples})).encode("utf-8")
@@ -90,10 +93,10 @@ def checked_predicates(ontology: Ontology) -> set[str]:
 _worker: Processor | None = None
 
 
-def _start_worker(ontology: Ontology, prefixes: dict[str, str] | None, render: bool) -> None:
+def _start_worker(ontology: Ontology, prefixes: dict[str, str] | None, render: bool, texts: dict[str, str] | None) -> None:
     global _worker
     gc.disable()  # short-lived, acyclic data: collection passes cost more than they free
-    _worker = Processor(ontology, prefixes, render)
+    _worker = Processor(ontology, prefixes, render, texts)
 
 
 def _run_chunk(items: list) -> list[Processed]:
@@ -101,14 +104,15 @@ def _run_chunk(items: list) -> list[Processed]:
 
 
 def process_files(items: list[tuple[Path, Kind, str]], ontology: Ontology, prefixes: dict[str, str] | None = None,
-                  render: bool = True, workers: int | None = None, progress=None) -> list[Processed]:
+                  render: bool = True, workers: int | None = None, progress=None,
+                  texts: dict[str, str] | None = None) -> list[Processed]:
     """Process every file, in parallel when there are many; results in the order given."""
     workers = workers or os.cpu_count() or 1
     enabled = gc.isenabled()
     gc.disable()
     try:
         if workers == 1 or len(items) < PARALLEL_FROM:
-            processor = Processor(ontology, prefixes, render)
+            processor = Processor(ontology, prefixes, render, texts)
             results = []
             for item in items:
                 results.append(processor(item))
@@ -119,7 +123,7 @@ def process_files(items: list[tuple[Path, Kind, str]], ontology: Ontology, prefi
         chunks = [items[i:i + size] for i in range(0, len(items), size)]
         results = []
         context = multiprocessing.get_context("fork")
-        with context.Pool(workers, initializer=_start_worker, initargs=(ontology, prefixes, render)) as pool:
+        with context.Pool(workers, initializer=_start_worker, initargs=(ontology, prefixes, render, texts)) as pool:
             for chunk in pool.imap(_run_chunk, chunks):
                 results.extend(chunk)
                 if progress:

@@ -13,6 +13,7 @@ from .cite import DATASET_AUTHOR
 from .incremental import (DUMPS, HASH, ID, KIND, MOST_CHANGES, ORDERED_COLUMNS, REPLACEMENT, ROW_FIELDS, SHOWN, SUBJECT,
                           TOMBSTONE, TRIPLES, BuildIndex, Row, fingerprint, manifest_hash, row_of, signature_digest,
                           signatures)
+from .load.companions import cleaned_texts
 from .load.records import IdRegister
 from .map import Mapped
 from .ontology import Ontology
@@ -24,9 +25,12 @@ from .publish.void import write_void
 from .releases import dataset_version, releases
 from .settings import Project
 from .validate import Verdict, first_word_wins
+from .validate.amounts import check_amounts
+from .validate.hierarchy import check_hierarchy
 from .validate.references import Directory, check_references
 from .validate.releases import check_releases
 from .validate.shacl import check_shapes
+from .validate.sources import check_sources
 
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
@@ -61,7 +65,7 @@ def _quick_rebuild(project: Project, ontology: Ontology, out: Path) -> BuildRepo
     touched = {row[SUBJECT] for row in old_rows if row[SHOWN] in replaced}
     referrers = sorted(index.referrers(touched) - replaced)
     items = [(project.root / shown, ontology.kinds_by_folder[Path(shown).parent.name], shown) for shown in (*changed, *referrers)]
-    processed = process_files(items, ontology, ontology.output_prefixes, render=True)
+    processed = process_files(items, ontology, ontology.output_prefixes, render=True, texts=cleaned_texts(project, ontology))
     verdict = check_some(project, ontology, processed, old_rows, replaced)
     if not verdict.valid:
         raise BuildFailed(verdict)
@@ -171,6 +175,12 @@ def check_some(project: Project, ontology: Ontology, processed, old_rows: list[t
         present = {(kind, record_id) for kind, ids in directory.ids_by_kind.items() for record_id in ids}
         released = check_releases(project, present, ontology)
     problems = first_word_wins(problems + reference_problems + shacl_problems + released)
+    # Against their sources, as in a full validation: the records read again include every amount
+    # of a source whose capture or text changed, since they name it.
+    troubled = {p.path for p in problems}
+    source_problems = check_sources(project, mapped, ontology, troubled)
+    troubled |= {p.path for p in source_problems}
+    problems += check_hierarchy(mapped, ontology, project) + source_problems + check_amounts(mapped, ontology, troubled)
     kept.sort(key=lambda item: item.subject)
     return Verdict([item.record for item in kept], mapped, sorted(set(problems)), kept)
 

@@ -42,6 +42,25 @@ MEASURES = [
     ("trained-cadres", "参训人员", "person-time", None),
 ]
 NUMERALS = "一二三四五六七八九"
+VALUES = [1100, 880, 16300, 13000, 26400, 75000, 200, 600, 5000, 20000]
+UNIT_WORDS = {"CNY": "元", "square-metre": "平方米", "person-time": "人次"}
+PERIOD_WORDS = {"month": "月", "year": "年"}
+
+
+def quote_of(label: str, value: int, unit: str, period: str | None) -> str:
+    """The clause a synthetic article states an amount in, worded so that the amount reader reads
+    the record's value, unit and period from it (每年 where the measure's label names no period)."""
+    lead = "" if period is None or PERIOD_WORDS[period] in label else f"每{PERIOD_WORDS[period]}"
+    return f"{lead}{label}达到{value}{UNIT_WORDS[unit]}"
+
+
+def capture_of(title: str) -> str:
+    """A synthetic capture in a real page layout (a community news site's), whose article states
+    every amount the synthetic amounts may quote."""
+    clauses = [quote_of(label, value, unit, period) for _key, label, unit, period in MEASURES for value in VALUES]
+    body = "".join(f"  {clause}。\n\n" for clause in clauses)
+    return (f"当前位置:首页 > 社区党建\n\n{title}\n\n来源:示例 发布时间:2015-07-10 09:05:10\n\n{body}"
+            "责任编辑:某\n中国社区网\n")
 
 
 @dataclass
@@ -76,6 +95,16 @@ class _Writer:
         path = self.root / "records" / folder / f"{record_id}.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+
+    def write_capture(self, folder: str, record_id: str, capture: str) -> str:
+        """A source's capture and its cleaned text beside its record; the capture's SHA-256."""
+        from .capture import clean, sha256
+
+        base = self.root / "records" / folder
+        base.mkdir(parents=True, exist_ok=True)
+        (base / f"{record_id}.capture.txt").write_text(capture, encoding="utf-8")
+        (base / f"{record_id}.txt").write_text(clean(capture), encoding="utf-8")
+        return sha256(capture.encode("utf-8"))
 
     def pick(self, kind: str) -> str:
         return self.rng.choice(self.ids[kind])
@@ -139,9 +168,11 @@ def generate(root: Path, size: int, seed: int = 1, invalid_share: float = 0.01, 
 
     for n in range(quota.get("source", 1)):
         record_id = f"source-{n}"
+        title = f"从严从实抓好基层党建工作({n})"
+        digest = writer.write_capture("sources", record_id, capture_of(title))
         emit("source", "sources", record_id,
-             f"id: {record_id}\nlabel: 新闻报道{n}\ntitle: 从严从实抓好基层党建工作({n})\n"
-             f"date: \"20{10 + n % 10}-0{1 + n % 9}-1{n % 10}\"\nlanguage: zh-Hans\ncapture_sha256: \"{n:064x}\"\n")
+             f"id: {record_id}\nlabel: 新闻报道{n}\ntitle: {title}\n"
+             f"date: \"20{10 + n % 10}-0{1 + n % 9}-1{n % 10}\"\nlanguage: zh-Hans\ncapture_sha256: {digest}\n")
     writer.ids.setdefault("measure", [])
     for n in range(quota.get("measure", 1)):
         key, label, _unit, _period = MEASURES[n % len(MEASURES)]
@@ -179,11 +210,11 @@ def generate(root: Path, size: int, seed: int = 1, invalid_share: float = 0.01, 
         record_id = f"amount-{n}"
         measure = writer.pick("measure")
         _key, label, unit, period = next(m for m in MEASURES if measure.startswith(m[0]))
-        value = rng.choice([1100, 880, 16300, 13000, 26400, 75000, 200, 600, 5000, 20000])
+        value = rng.choice(VALUES)
         unit_line = "currency: CNY\n" if unit == "CNY" else f"unit: {unit}\n"
         period_line = f"period: {period}\n" if period else ""
         emit("amount", "amounts", record_id,
              f"id: {record_id}\nlabel: {label}({n})\nvalue: {value}\n{unit_line}bound: exact\n{period_line}"
              f"measure: {measure}\npolicy: {writer.pick('policy')}\nplace: {rng.choice(places)}\nyear: {2012 + n % 5}\n"
-             f"source: {writer.pick('source')}\nquote: {label}达到{value}\n")
+             f"source: {writer.pick('source')}\nquote: {quote_of(label, value, unit, period)}\n")
     return Generated(root, writer.counts, writer.invalid)

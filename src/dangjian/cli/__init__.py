@@ -16,6 +16,7 @@ COMMANDS = {
     "release": "release:release_command",
     "diff": "diff:diff_command",
     "cite": "cite:cite_command",
+    "capture": "capture:capture_command",
 }
 
 

@@ -89,7 +89,9 @@ class JsonLdWriter:
                         (leftovers.append(obj) if value is None else shorts.append(value))
                     if shorts:
                         if term.shape == "list":
-                            entries.append((term.key, {"@list": shorts[0]} if len(shorts) == 1 else [{"@list": s} for s in shorts]))
+                            # One list under a @list term is a plain array (as compaction writes it;
+                            # rdflib reads a list object there as a list inside a list).
+                            entries.append((term.key, shorts[0] if len(shorts) == 1 else [{"@list": s} for s in shorts]))
                         else:
                             entries.append((term.key, shorts[0] if len(shorts) == 1 else shorts))
             if leftovers:
@@ -156,7 +158,7 @@ class JsonLdWriter:
             return {self.ontology.default_language: value}
         many = value if isinstance(value, list) else [value]
         if shape == "list":
-            return {"@list": [_lexical(v) for v in value]}
+            return [_lexical(v) for v in value]
         if shape == "reference":
             prefix = self.ontology.record_iri(term.target_kind, "")
             items = [prefix + v for v in many]

@@ -5,15 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..load.companions import cleaned_texts
 from ..load.records import IdRegister, Record, record_files
 from ..map import Mapped
 from ..ontology import Ontology
 from ..problems import Problem
 from ..process import Processed, process_files
 from ..settings import Project
+from .amounts import check_amounts
+from .hierarchy import check_hierarchy
 from .references import check_references
 from .releases import check_releases
 from .shacl import check_shapes
+from .sources import check_sources
 
 
 @dataclass
@@ -44,7 +48,8 @@ def check_project(project: Project, ontology: Ontology | None = None, only: list
     """
     ontology = ontology or Ontology(project.ontology)
     files, problems = record_files(project, ontology)
-    processed = process_files(files, ontology, ontology.output_prefixes, render=render, progress=progress)
+    processed = process_files(files, ontology, ontology.output_prefixes, render=render, progress=progress,
+                              texts=cleaned_texts(project, ontology))
     mapped = Mapped(ontology)
     register = IdRegister(ontology.id_key)
     unreadable: set[tuple[str, str]] = set()
@@ -63,8 +68,14 @@ def check_project(project: Project, ontology: Ontology | None = None, only: list
     reference_problems, flagged = check_references(mapped, ontology, unreadable)
     problems = first_word_wins(problems + reference_problems + check_shapes(mapped, ontology, flagged)
                                + check_releases(project, {(r.kind.name, r.id) for r in mapped.records.values()}, ontology))
+    # Facts are checked against their sources once their records are otherwise valid.
+    troubled = {p.path for p in problems}
+    source_problems = check_sources(project, mapped, ontology, troubled)
+    troubled |= {p.path for p in source_problems}
+    problems += check_hierarchy(mapped, ontology, project) + source_problems + check_amounts(mapped, ontology, troubled)
     if only is not None:
         wanted = {project.relative(path) for path in only}
+        wanted |= {name[:-len(".yaml")] + ".txt" for name in wanted if name.endswith(".yaml")}  # a source's cleaned text
         problems = [p for p in problems if p.path in wanted]
     kept.sort(key=lambda item: item.subject)
     return Verdict([item.record for item in kept], mapped, sorted(set(problems)), kept)
