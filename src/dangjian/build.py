@@ -11,8 +11,10 @@ from . import __version__
 from .derive import derive
 from .ontology import Ontology
 from .publish.dist import build_lock, write_folder
+from .publish.gzipped import gzip_bytes
 from .publish.jsonld import write_jsonld
 from .publish.manifest import write_manifest
+from .publish.nquads import release_graph, write_nquads
 from .publish.ntriples import write_ntriples
 from .publish.turtle import write_turtle
 from .settings import Project
@@ -50,6 +52,9 @@ def render(triples, ontology: Ontology) -> dict[str, bytes]:
         "dangjian.nt": write_ntriples(triples),
         "dangjian.jsonld": write_jsonld(triples, ontology),
     }
+    # Bulk dumps for triple-store loaders; the N-Quads put the release in its own named graph.
+    files["dangjian.nt.gz"] = gzip_bytes(files["dangjian.nt"])
+    files["dangjian.nq.gz"] = gzip_bytes(write_nquads(triples, release_graph(ontology.base, __version__)))
     sources = ontology.files()
     files["ontology.ttl"] = (sources["vocabulary.ttl"] + "\n" + sources["shapes.ttl"]).encode("utf-8")
     files["context.jsonld"] = sources["context.jsonld"].encode("utf-8")
@@ -67,7 +72,8 @@ def build(project: Project, ontology: Ontology | None = None, out: Path | None =
     files = render(triples, ontology)
     by_kind = dict(sorted(Counter(r.kind.name for r in verdict.records).items()))
     distinct = len(set(triples))
-    facts = {"dataset": DATASET_NAME, "version": __version__, "base": ontology.base, "records": by_kind, "triples": distinct}
+    facts = {"dataset": DATASET_NAME, "version": __version__, "base": ontology.base,
+             "graph": release_graph(ontology.base, __version__), "records": by_kind, "triples": distinct}
     files["manifest.json"] = write_manifest(files, facts)
     with build_lock(out.parent, on_wait):
         write_folder(out, files)
