@@ -6,6 +6,7 @@ import click
 
 from .. import __version__
 from .build import build_command
+from .push import push_command
 from .validate import validate_command
 
 
@@ -21,3 +22,4 @@ def main() -> None:
 
 main.add_command(validate_command)
 main.add_command(build_command)
+main.add_command(push_command)
