@@ -419,3 +419,11 @@ def test_push_to_virtuoso_with_a_wrong_password_changes_nothing(virtuoso, releas
     assert "401 Unauthorized" in result.stderr and "nothing was changed in the store" in result.stderr
     assert "not-the-password" not in result.stderr + result.stdout
     assert count(virtuoso.query, release.graph) == before
+
+
+def test_push_to_virtuoso_without_update_rights_fails_at_once(virtuoso, release):
+    """Virtuoso answers 500 to a refused permission too; its SQL state says trying again is useless."""
+    result = release.push("--endpoint", virtuoso.base + "/sparql", "--protocol", "update", "--graph", "urn:dangjian:test:refused")
+    assert result.returncode == 1
+    assert "SR186" in result.stderr and "retrying" not in result.stderr
+    assert "<urn:dangjian:test:refused> was not touched" in result.stderr

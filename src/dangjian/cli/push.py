@@ -18,6 +18,9 @@ from ..remote.sparql import Endpoints, Store
 from .common import err, find_project
 
 
+BATCH_SIZES = {"gsp": 10_000, "update": 1_000}
+
+
 @contextmanager
 def _progress_bar(total: int):
     with click.progressbar(length=total, label="loading", file=sys.stderr, show_pos=True) as bar:
@@ -39,7 +42,9 @@ def _progress_bar(total: int):
 @click.option("--password-env", metavar="VAR", help="The environment variable holding the password (never the password itself).")
 @click.option("--auth", type=click.Choice(["auto", "basic", "digest"]), default="auto", show_default=True,
               help="auto: whichever the store's challenge asks for.")
-@click.option("--batch-size", type=click.IntRange(min=1), default=10_000, show_default=True, help="Triples per request.")
+@click.option("--batch-size", type=click.IntRange(min=1),
+              help=f"Triples per request [default: {BATCH_SIZES['gsp']:,} for gsp, {BATCH_SIZES['update']:,} for update, "
+                   "whose requests Virtuoso's SPARQL parser runs out of memory on past a few thousand triples].")
 @click.option("--retries", type=click.IntRange(min=0), default=4, show_default=True,
               help="Times to try a request again after a connection error, a timeout, 429 or 5xx (waits 0.5 s, 1 s, 2 s …).")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True, help="Seconds to wait for each answer.")
@@ -54,6 +59,7 @@ def push_command(endpoint, update_endpoint, store_endpoint, protocol, graph, use
     holds then), 2 on a usage error.
     """
     protocol = protocol or ("gsp" if store_endpoint else "update")
+    batch_size = batch_size or BATCH_SIZES[protocol]
     if protocol == "gsp" and not store_endpoint:
         raise click.UsageError("--protocol gsp needs --store-endpoint (the store's Graph Store Protocol URL)")
     if bool(user) != bool(password_env):
