@@ -33,5 +33,17 @@ validate: $(INSTALLED)
 test: $(TEST_INSTALLED)
 	$(BIN)/python -m pytest
 
+BENCH_INSTALLED := $(VENV)/.installed-bench
+
+$(BENCH_INSTALLED): pyproject.toml $(INSTALLED)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	@touch $@
+
+# The benchmark: 1k, 10k and 100k synthetic records against the baseline and the floor.
+# SIZES=1000,10000 make bench   for a quicker run.
+SIZES ?= 1000,10000,100000
+bench: $(BENCH_INSTALLED)
+	$(BIN)/python benchmarks/run.py --sizes $(SIZES)
+
 clean:
 	rm -rf dist .cache .pytest_cache

@@ -4,44 +4,56 @@
   schema:QuantitativeValue (it has a unit), so that schema.org consumers read it.
 - Every quote is also a Web Annotation: an oa:SpecificResource on the source whose
   oa:TextQuoteSelector holds the exact text, at ``{amount}#quote`` and ``{amount}#quote-selector``.
+- A tombstone replaced by another record is owl:sameAs it (the old IRI names the same thing);
+  a withdrawn one is owl:deprecated true.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from pyoxigraph import NamedNode, Triple
-
+from .map import RDF_TYPE, Triple
 from .ontology import Ontology
 
-RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 SCHEMA = "http://schema.org/"
 OA = "http://www.w3.org/ns/oa#"
-PROV_DERIVED_FROM = "http://www.w3.org/ns/prov#wasDerivedFrom"
+PROV_DERIVED_FROM = "<http://www.w3.org/ns/prov#wasDerivedFrom>"
+IS_REPLACED_BY = "<http://purl.org/dc/terms/isReplacedBy>"
+OWL_SAME_AS = "<http://www.w3.org/2002/07/owl#sameAs>"
+OWL_DEPRECATED = "<http://www.w3.org/2002/07/owl#deprecated>"
+TRUE = '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>'
 
 
 def derive(triples: list[Triple], ontology: Ontology) -> list[Triple]:
     dj = ontology.vocabulary_iri
-    amount_class = NamedNode(dj + "Amount")
+    amount_class = f"<{dj}Amount>"
+    currency, quote_predicate = f"<{SCHEMA}currency>", f"<{dj}quote>"
+    amounts = {s for s, p, o in triples if p == RDF_TYPE and o == amount_class}
     by_subject: dict = defaultdict(lambda: defaultdict(list))
-    for t in triples:
-        by_subject[t.subject][t.predicate.value].append(t.object)
-    added = []
-    for subject, predicates in by_subject.items():
-        if amount_class not in predicates.get(RDF_TYPE.value, ()):
-            continue
-        schema_type = "MonetaryAmount" if predicates.get(SCHEMA + "currency") else "QuantitativeValue"
-        added.append(Triple(subject, RDF_TYPE, NamedNode(SCHEMA + schema_type)))
-        sources = predicates.get(PROV_DERIVED_FROM, [])
-        for quote in predicates.get(dj + "quote", [])[:1]:
-            evidence = NamedNode(subject.value + "#quote")
-            selector = NamedNode(subject.value + "#quote-selector")
+    for s, p, o in triples:
+        if s in amounts:
+            by_subject[s][p].append(o)
+    added = tombstone_statements(triples, ontology)
+    for subject in sorted(amounts):
+        predicates = by_subject[subject]
+        schema_type = "MonetaryAmount" if predicates.get(currency) else "QuantitativeValue"
+        added.append((subject, RDF_TYPE, f"<{SCHEMA}{schema_type}>"))
+        for quote in predicates.get(quote_predicate, [])[:1]:
+            evidence = subject[:-1] + "#quote>"
+            selector = subject[:-1] + "#quote-selector>"
             added += [
-                Triple(subject, NamedNode(dj + "evidence"), evidence),
-                Triple(evidence, RDF_TYPE, NamedNode(OA + "SpecificResource")),
-                Triple(evidence, NamedNode(OA + "hasSelector"), selector),
-                Triple(selector, RDF_TYPE, NamedNode(OA + "TextQuoteSelector")),
-                Triple(selector, NamedNode(OA + "exact"), quote),
+                (subject, f"<{dj}evidence>", evidence),
+                (evidence, RDF_TYPE, f"<{OA}SpecificResource>"),
+                (evidence, f"<{OA}hasSelector>", selector),
+                (selector, RDF_TYPE, f"<{OA}TextQuoteSelector>"),
+                (selector, f"<{OA}exact>", quote),
             ]
-            added += [Triple(evidence, NamedNode(OA + "hasSource"), source) for source in sources]
+            added += [(evidence, f"<{OA}hasSource>", source) for source in predicates.get(PROV_DERIVED_FROM, [])]
+    return added
+
+
+def tombstone_statements(triples: list[Triple], ontology: Ontology) -> list[Triple]:
+    withdrawn = f"<{ontology.vocabulary_iri}withdrawalReason>"
+    added = [(s, OWL_SAME_AS, o) for s, p, o in triples if p == IS_REPLACED_BY]
+    added += [(s, OWL_DEPRECATED, TRUE) for s in sorted({s for s, p, _o in triples if p == withdrawn})]
     return added

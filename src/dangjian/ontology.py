@@ -11,6 +11,11 @@ Everything here is read from ``ontology/``, never written down in Python:
   shape, with its ``sh:targetClass``) and holds the constraints.
 - ``vocabulary.ttl`` defines the project's own terms and controlled values.
 
+A reference term without a scoped ``@base`` (``replaced_by``) names a record of the same kind:
+a record is a JSON-LD document whose base is its own IRI, so ``new-id`` resolves next to it.
+The targets of ``dj:TombstoneShape`` (``sh:targetSubjectsOf``) are the predicates whose keys
+make a record a tombstone.
+
 The files are written with :data:`dangjian.settings.DEFAULT_BASE`; when the base setting
 differs, their IRIs are moved to the configured base as they are read.
 """
@@ -56,7 +61,7 @@ class Term:
     predicate: str
     shape: str  # "language", "reference", "vocab", "list", "typed" or "plain"
     datatype: str | None = None  # for "typed" and "list"
-    target_kind: str | None = None  # for "reference": the kind its ids name
+    target_kind: str | None = None  # for "reference": the kind its ids name; None: the record's own kind
     vocab_prefix: str | None = None  # for "vocab": IRI prefix of the allowed values
     language: str | None = None  # for "plain": the default language, None for untagged text
 
@@ -137,6 +142,36 @@ class Ontology:
                 return re.compile(str(pattern))
         raise ValueError(f"{SHAPES_FILE}: no sh:pattern for dcterms:identifier")
 
+    @cached_property
+    def tombstone_predicates(self) -> frozenset[str]:
+        """Predicates whose presence makes a record a tombstone (the targets of dj:TombstoneShape)."""
+        shape = rdflib.URIRef(self.vocabulary_iri + "TombstoneShape")
+        return frozenset(str(p) for p in self.shapes_graph.objects(shape, SH.targetSubjectsOf))
+
+    @cached_property
+    def tombstone_keys(self) -> frozenset[str]:
+        return frozenset(self.key_for(p) for p in self.tombstone_predicates)
+
+    def is_tombstone(self, data: dict) -> bool:
+        """Whether a record's YAML data makes it a tombstone."""
+        return any(key in data for key in self.tombstone_keys)
+
+    @cached_property
+    def labels(self) -> dict[str, dict[str, str]]:
+        """rdfs:label and skos:prefLabel of every term the ontology labels, by IRI and language."""
+        out: dict[str, dict[str, str]] = {}
+        for graph in (self.vocabulary_graph, self.shapes_graph):
+            for predicate in (rdflib.RDFS.label, rdflib.SKOS.prefLabel):
+                for subject, label in graph.subject_objects(predicate):
+                    if isinstance(label, rdflib.Literal) and label.language:
+                        out.setdefault(str(subject), {}).setdefault(label.language, str(label))
+        return out
+
+    @cached_property
+    def output_prefixes(self) -> dict[str, str]:
+        """The context's prefixes, plus one per kind of record (amount: -> {base}id/amount/)."""
+        return {**self.prefixes, **{kind: self.record_iri(kind, "") for kind in self.kinds}}
+
     def record_iri(self, kind: str, record_id: str) -> str:
         return f"{self.base}id/{kind}/{record_id}"
 
@@ -175,6 +210,8 @@ class Ontology:
         if definition.get("@container") == "@list":
             return Term(key, predicate, "list", datatype=self.expand(kind) if kind else None)
         if kind == "@id":
+            if "@base" not in scoped:
+                return Term(key, predicate, "reference", target_kind=None)
             base = scoped["@base"]
             target = base[len(self.base + "id/"):].strip("/")
             return Term(key, predicate, "reference", target_kind=target)

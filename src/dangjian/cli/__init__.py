@@ -7,6 +7,9 @@ import click
 from .. import __version__
 from .build import build_command
 from .push import push_command
+from .cite import cite_command
+from .diff import diff_command
+from .release import release_command
 from .validate import validate_command
 
 
@@ -23,3 +26,6 @@ def main() -> None:
 main.add_command(validate_command)
 main.add_command(build_command)
 main.add_command(push_command)
+main.add_command(release_command)
+main.add_command(diff_command)
+main.add_command(cite_command)

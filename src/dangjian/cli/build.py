@@ -14,16 +14,19 @@ from .common import err, find_project
 @click.command("build")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder to publish to (default: dist/ in the project).")
+@click.option("--site", is_flag=True,
+              help="Also write the static site to site/ in the output folder: pages, documents, and nginx/Apache rules.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but problems.")
-def build_command(out: Path | None, quiet: bool) -> None:
-    """Validate every record, then write Turtle, N-Triples, JSON-LD, the ontology and a manifest.
+def build_command(out: Path | None, site: bool, quiet: bool) -> None:
+    """Validate every record, then write Turtle, N-Triples, JSON-LD, the ontology, the dataset
+    description (void.ttl) and a manifest; with --site, the static site too.
 
     A build that fails validation leaves the previous output untouched; so does one that is
     interrupted, since the new folder replaces the old one in a single step.
     """
     project = find_project()
     try:
-        report = build(project, out=out, on_wait=lambda: err("waiting for another build to finish…"))
+        report = build(project, out=out, site=site, on_wait=lambda: err("waiting for another build to finish…"))
     except BuildFailed as failed:
         problems = failed.verdict.problems
         err(render_text(problems).rstrip("\n"))
@@ -34,7 +37,14 @@ def build_command(out: Path | None, quiet: bool) -> None:
         return
     shown_out = project.relative(report.out)
     kinds = ", ".join(f"{n} {kind}" for kind, n in report.records_by_kind.items())
-    click.echo(f"{sum(report.records_by_kind.values())} records valid ({kinds})")
-    click.echo(f"{report.triples:,} triples published to {shown_out}/ in {report.seconds:.1f} s:")
+    tombstones = f", {report.tombstones} tombstone{'s' if report.tombstones != 1 else ''}" if report.tombstones else ""
+    click.echo(f"{sum(report.records_by_kind.values())} records valid ({kinds}){tombstones}")
+    click.echo(f"{report.triples:,} triples published to {shown_out}/ (version {report.version}) in {report.seconds:.1f} s:")
+    folders: dict[str, list[int]] = {}
     for name, size in report.files.items():
-        click.echo(f"  {shown_out}/{name:<16} {size:>12,} bytes")
+        if "/" in name:
+            folders.setdefault(name.split("/")[0], []).append(size)
+        else:
+            click.echo(f"  {shown_out}/{name:<16} {size:>12,} bytes")
+    for folder, sizes in sorted(folders.items()):
+        click.echo(f"  {shown_out}/{folder + '/':<16} {sum(sizes):>12,} bytes in {len(sizes):,} files")

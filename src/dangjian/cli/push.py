@@ -10,7 +10,7 @@ from contextlib import contextmanager
 
 import click
 
-from ..kb import DUMP, NotBuilt
+from ..kb import DUMP
 from ..remote.batches import read_ntriples
 from ..remote.http import ChallengeAuth, Http, Retry
 from ..remote.push import PROTOCOLS, PushFailed, push
@@ -71,17 +71,23 @@ def push_command(endpoint, update_endpoint, store_endpoint, protocol, graph, use
             raise click.UsageError(f"--password-env {password_env}: no such environment variable is set")
         credentials = ChallengeAuth(user, password, auth)
     project = find_project()
+    dist = project.relative(project.dist)
     try:
         manifest = json.loads((project.dist / "manifest.json").read_text(encoding="utf-8"))
-        statements = read_ntriples(project.dist / DUMP)
-    except (OSError, ValueError, NotBuilt):
-        err(f"no build in {project.relative(project.dist)}/: run `dangjian build` (or `make`) first")
+        built_graph, built_triples = manifest["graph"], manifest["triples"]
+    except (OSError, ValueError, KeyError, TypeError):
+        err(f"no build in {dist}/ (or one from before dumps had a graph): run `dangjian build` (or `make`) first")
         raise SystemExit(1) from None
-    graph = graph or manifest["graph"]
-    if len(statements.lines) != manifest["triples"]:
-        err(f"{project.relative(project.dist)}/{DUMP} holds {len(statements.lines):,} triples but the manifest says "
-            f"{manifest['triples']:,}: run `dangjian build` again")
+    try:
+        statements = read_ntriples(project.dist / DUMP)
+    except (OSError, ValueError, SyntaxError) as error:
+        err(f"{dist}/{DUMP} cannot be read ({error}): run `dangjian build` again")
+        raise SystemExit(1) from None
+    if len(statements.lines) != built_triples:
+        err(f"{dist}/{DUMP} holds {len(statements.lines):,} triples but the manifest says {built_triples:,}: "
+            "run `dangjian build` again")
         raise SystemExit(1)
+    graph = graph or built_graph
 
     http = Http(credentials, timeout=timeout, retry=Retry(attempts=retries + 1), on_retry=lambda m: err(f"retrying: {m}"))
     store = Store(Endpoints(endpoint, update_endpoint or endpoint, store_endpoint), http)

@@ -15,7 +15,8 @@ from pathlib import Path
 from ..ontology import Kind, Ontology
 from ..problems import Problem
 from ..settings import Project
-from .yaml12 import Document, Mark, YamlError, parse
+from .fastyaml import read_simple
+from .yaml12 import Document, Mark, YamlError, check_text, parse, parse_text
 
 RECORD_SUFFIX = ".yaml"
 COMPANION_SUFFIXES = {".txt"}  # a source's cleaned text lives beside its record
@@ -27,12 +28,18 @@ class Record:
     id: str
     path: Path
     shown_path: str  # as messages show it
-    document: Document
+    data: dict
+    raw: bytes
     digest: bytes  # of the file's bytes: what caches key on
+    _document: Document | None = None
 
     @property
-    def data(self) -> dict:
-        return self.document.data
+    def document(self) -> Document:
+        """Values with the position of every key and value; read again when first asked for,
+        since only records with problems need positions."""
+        if self._document is None:
+            self._document = parse(self.raw or self.path.read_bytes())[0]
+        return self._document
 
     def key_mark(self, *path) -> Mark:
         return self.document.key_marks.get(tuple(path), Mark(1, 1))
@@ -87,31 +94,55 @@ def record_files(project: Project, ontology: Ontology) -> tuple[list[tuple[Path,
 def read_record(path: Path, kind: Kind, shown: str, id_key: str, id_pattern: re.Pattern) -> tuple[Record | None, list[Problem]]:
     """Parse one file; the record is None when the file cannot be read as a record at all."""
     raw = path.read_bytes()
+    document = None
     try:
-        document, yaml_problems = parse(raw, fast=True)
+        text = check_text(raw)
+        data = read_simple(text)
+        yaml_problems = []
+        if data is None:
+            document, yaml_problems = parse_text(text)
+            data = document.data
     except YamlError as error:
         return None, [Problem(shown, p.mark.line, p.mark.column, p.key, p.message, "yaml") for p in error.problems]
     problems = [Problem(shown, p.mark.line, p.mark.column, p.key, p.message, "yaml") for p in yaml_problems]
-    record_id = document.data.get(id_key)
+    record_id = data.get(id_key)
     stem = path.stem
     if record_id is None:
         problems.append(Problem(shown, 1, 1, id_key, f"every record needs an id; this file's would be `{id_key}: {stem}`", "record"))
         return None, problems
-    mark = document.key_marks.get((id_key,), Mark(1, 1))
+    record = Record(kind, record_id, path, shown, data, raw, hashlib.sha256(raw).digest(), document)
     if not isinstance(record_id, str) or not id_pattern.match(record_id):
+        mark = record.key_mark(id_key)
         shown_id = f'"{record_id}"' if isinstance(record_id, str) else repr(record_id)
         problems.append(Problem(shown, mark.line, mark.column, id_key, f"expected a lowercase ASCII slug (letters a-z, digits and single hyphens), got {shown_id}", "record"))
         return None, problems
     if record_id != stem:
+        mark = record.key_mark(id_key)
         problems.append(Problem(shown, mark.line, mark.column, id_key, f"id `{record_id}` differs from the file name; rename the file to {record_id}{RECORD_SUFFIX} or fix the id", "record"))
-    return Record(kind, record_id, path, shown, document, hashlib.sha256(raw).digest()), problems
+    return record, problems
+
+
+class IdRegister:
+    """Ids are unique across all kinds: the first file to use one keeps it."""
+
+    def __init__(self, id_key: str):
+        self.id_key = id_key
+        self.first: dict[str, Record] = {}
+
+    def claim(self, record: Record) -> Problem | None:
+        earlier = self.first.get(record.id)
+        if earlier is None:
+            self.first[record.id] = record
+            return None
+        mark = record.key_mark(self.id_key)
+        return Problem(record.shown_path, mark.line, mark.column, self.id_key, f"id `{record.id}` is already used by {earlier.shown_path}; ids are unique across all kinds", "record")
 
 
 def load_records(project: Project, ontology: Ontology, progress=None) -> Loaded:
     """Read every record file; problems from all of them, in one run."""
     files, problems = record_files(project, ontology)
     records: list[Record] = []
-    first_by_id: dict[str, Record] = {}
+    register = IdRegister(ontology.id_key)
     id_pattern = ontology.id_pattern
     unreadable = set()
     for path, kind, shown in files:
@@ -122,11 +153,9 @@ def load_records(project: Project, ontology: Ontology, progress=None) -> Loaded:
         if record is None:
             unreadable.add((kind.name, path.stem))
             continue
-        earlier = first_by_id.get(record.id)
-        if earlier is not None:
-            mark = record.key_mark(ontology.id_key)
-            problems.append(Problem(record.shown_path, mark.line, mark.column, ontology.id_key, f"id `{record.id}` is already used by {earlier.shown_path}; ids are unique across all kinds", "record"))
+        taken = register.claim(record)
+        if taken:
+            problems.append(taken)
             continue
-        first_by_id[record.id] = record
         records.append(record)
     return Loaded(records, problems, unreadable)

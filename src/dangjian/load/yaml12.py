@@ -317,23 +317,25 @@ class _Builder:
         return result
 
 
-def parse(raw: bytes, fast: bool = False) -> tuple[Document, list[YamlProblem]]:
-    """Parse a record file's bytes; raise YamlError when nothing usable can be read.
-
-    Problems that leave the rest of the file readable (a trap, a duplicate key) come back
-    with the document, so that one run reports all of them. With ``fast``, files of the common
-    simple shape are read by :mod:`.fastyaml`, which gives the same result sooner.
-    """
+def check_text(raw: bytes) -> str:
+    """The file's text, once its encoding, size and characters pass; YamlError otherwise."""
     text = decode(raw)
     text_problems = _text_problems(text)
     if text_problems:
         raise YamlError(text_problems)
-    if fast:
-        from .fastyaml import parse_simple
+    return text
 
-        simple = parse_simple(text)
-        if simple is not None:
-            return simple
+
+def parse(raw: bytes) -> tuple[Document, list[YamlProblem]]:
+    """Parse a record file's bytes; raise YamlError when nothing usable can be read.
+
+    Problems that leave the rest of the file readable (a trap, a duplicate key) come back
+    with the document, so that one run reports all of them.
+    """
+    return parse_text(check_text(raw))
+
+
+def parse_text(text: str) -> tuple[Document, list[YamlProblem]]:
     builder = _Builder(text)
     try:
         document = builder.build()

@@ -11,9 +11,11 @@ import ctypes
 import ctypes.util
 import errno
 import fcntl
+import hashlib
 import os
 import shutil
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 _RENAME_EXCHANGE = 2
@@ -66,20 +68,62 @@ def remove_leftovers(dist: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
+@dataclass(frozen=True)
+class Written:
+    bytes: int
+    sha256: str
+
+
+class Staging:
+    """A folder beside dist/ that files are written into, then swapped in whole."""
+
+    def __init__(self, dist: Path):
+        self.dist = dist
+        self.folder = dist.parent / f".{dist.name}-new-{os.getpid()}"
+        self.written: dict[str, Written] = {}
+
+    def write(self, name: str, pieces) -> Written:
+        """Write a file from bytes, or from pieces (str or bytes) in order; synced to disk."""
+        target = self.folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        digest, size = hashlib.sha256(), 0
+        with open(target, "wb") as handle:
+            for piece in [pieces] if isinstance(pieces, bytes) else pieces:
+                data = piece.encode("utf-8") if isinstance(piece, str) else piece
+                digest.update(data)
+                size += len(data)
+                handle.write(data)
+        self.written[name] = Written(size, digest.hexdigest())
+        return self.written[name]
+
+
+@contextmanager
+def staged(dist: Path, lock_folder: Path | None = None, on_wait=None):
+    """Write into a staging folder; when the block ends normally, it replaces ``dist`` in one
+    step; when it raises (or is interrupted), the staging folder goes and ``dist`` stays."""
+    remove_leftovers(dist)
+    staging = Staging(dist)
+    staging.folder.mkdir(parents=True)
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging.folder, ignore_errors=True)
+        raise
+    # One sync for everything written (a site has thousands of files; one fsync each is slow),
+    # so that the folder swapped in is on disk, whole, before the swap.
+    os.sync()
+    with build_lock(lock_folder or dist.parent, on_wait):
+        _swap(staging.folder, dist)
+
+
 def write_folder(dist: Path, files: dict[str, bytes]) -> None:
     """Replace ``dist`` by a folder holding exactly ``files`` (names may contain '/')."""
-    remove_leftovers(dist)
-    staging = dist.parent / f".{dist.name}-new-{os.getpid()}"
-    staging.mkdir(parents=True)
-    for name, content in sorted(files.items()):
-        target = staging / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with open(target, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-    for folder in sorted({(staging / name).parent for name in files}, reverse=True):
-        _fsync_dir(folder)
+    with staged(dist) as staging:
+        for name, content in sorted(files.items()):
+            staging.write(name, content)
+
+
+def _swap(staging: Path, dist: Path) -> None:
     if dist.exists() and _exchange(staging, dist):
         _fsync_dir(dist.parent)
         shutil.rmtree(staging)  # now the old build

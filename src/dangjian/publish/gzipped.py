@@ -1,13 +1,22 @@
 """Gzip for the bulk dumps, byte for byte the same for the same input.
 
-``gzip.compress`` writes no file name; ``mtime=0`` leaves the time out, so that the same
-records give the same bytes (and the same SHA-256 in the manifest).
+zlib's gzip wrapper writes no file name and a zero time, so the same records give the same
+bytes (and the same SHA-256 in the manifest). Pieces are compressed as they come, so a large
+dump is never held whole in memory twice.
 """
 
 from __future__ import annotations
 
-import gzip
+import zlib
+from collections.abc import Iterable, Iterator
+
+_GZIP = 16 + zlib.MAX_WBITS  # a gzip header and trailer around the deflate stream
 
 
-def gzip_bytes(content: bytes) -> bytes:
-    return gzip.compress(content, compresslevel=9, mtime=0)
+def gzip_pieces(pieces: Iterable[str | bytes]) -> Iterator[bytes]:
+    compressor = zlib.compressobj(9, zlib.DEFLATED, _GZIP)
+    for piece in pieces:
+        chunk = compressor.compress(piece.encode("utf-8") if isinstance(piece, str) else piece)
+        if chunk:
+            yield chunk
+    yield compressor.flush()

@@ -3,13 +3,11 @@ the same records give the same bytes."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 
+from .dist import Written
 
-def write_manifest(files: dict[str, bytes], facts: dict) -> bytes:
-    listing = {
-        name: {"bytes": len(content), "sha256": hashlib.sha256(content).hexdigest()}
-        for name, content in sorted(files.items())
-    }
+
+def write_manifest(written: dict[str, Written], facts: dict) -> bytes:
+    listing = {name: {"bytes": w.bytes, "sha256": w.sha256} for name, w in sorted(written.items())}
     return (json.dumps({**facts, "files": listing}, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

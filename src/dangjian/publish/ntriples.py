@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from .terms import nt
-
 
 def write_ntriples(triples) -> bytes:
-    lines = sorted({f"{nt(t.subject)} {nt(t.predicate)} {nt(t.object)} .\n" for t in triples})
+    lines = sorted({f"{s} {p} {o} .\n" for s, p, o in triples})
     return "".join(lines).encode("utf-8")

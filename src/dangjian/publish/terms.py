@@ -1,57 +1,48 @@
-"""RDF terms written as N-Triples writes them, with language tags in their usual case."""
+"""N-Triples terms, as the pipeline carries them (strings such as '<iri>' and '"text"@zh-Hans')."""
 
 from __future__ import annotations
 
-from pyoxigraph import BlankNode, Literal, NamedNode
-
-from ..rdfterms import canonical_language
+import re
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
 
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+_UNESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
+_SIMPLE_UNESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 
 
-def escape_string(text: str) -> str:
-    out = []
-    for char in text:
-        if char in _ESCAPES:
-            out.append(_ESCAPES[char])
-        elif ord(char) < 0x20 or ord(char) == 0x7F:
-            out.append(f"\\u{ord(char):04X}")
-        else:
-            out.append(char)
-    return "".join(out)
+def kind_of(term: str) -> str:
+    """'iri', 'blank' or 'literal'."""
+    first = term[0]
+    return "iri" if first == "<" else "blank" if first == "_" else "literal"
 
 
-def iri(value: str) -> str:
-    return f"<{value}>"
+def split_literal(term: str) -> tuple[str, str, str | None, str | None]:
+    """(escaped body, unescaped value, language, datatype) of a literal term as the pipeline
+    writes it (no regular expression: this runs for every literal of every record)."""
+    if term[0] != '"':
+        raise ValueError(f"not an N-Triples literal: {term!r}")
+    language = datatype = None
+    last = term[-1]
+    if last == '"':
+        body = term[1:-1]
+    elif last == ">":
+        cut = term.rfind('"^^<')
+        body, datatype = term[1:cut], term[cut + 4:-1]
+    else:
+        cut = term.rfind('"@')
+        body, language = term[1:cut], term[cut + 2:]
+    value = _UNESCAPE.sub(_unescape_one, body) if "\\" in body else body
+    return body, value, language, datatype
 
 
-def literal(term: Literal, datatype_text=iri) -> str:
-    quoted = f'"{escape_string(term.value)}"'
-    if term.language:
-        return f"{quoted}@{canonical_language(term.language)}"
-    if term.datatype.value == XSD_STRING:
-        return quoted
-    return f"{quoted}^^{datatype_text(term.datatype.value)}"
+def _unescape_one(match: re.Match) -> str:
+    code = match.group(1)
+    if code[0] in "uU" and len(code) > 1:
+        return chr(int(code[1:], 16))
+    return _SIMPLE_UNESCAPES.get(code, code)
 
 
-def nt(term) -> str:
-    """One term in N-Triples syntax."""
-    if isinstance(term, NamedNode):
-        return iri(term.value)
-    if isinstance(term, BlankNode):
-        return f"_:{term.value}"
-    if isinstance(term, Literal):
-        return literal(term)
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
-def sort_key(term) -> tuple:
+def sort_key(term: str) -> tuple:
     """Order terms IRIs first, then blank nodes, then literals; each by its text."""
-    if isinstance(term, NamedNode):
-        return (0, term.value, "")
-    if isinstance(term, BlankNode):
-        return (1, term.value, "")
-    return (2, term.value, nt(term))
+    return ({"<": 0, "_": 1}.get(term[0], 2), term)

@@ -11,117 +11,221 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from pyoxigraph import BlankNode, Literal, NamedNode
-
-from .terms import XSD, literal, sort_key
+from .terms import XSD, sort_key
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDF_TYPE = RDF + "type"
-RDF_FIRST, RDF_REST, RDF_NIL = RDF + "first", RDF + "rest", RDF + "nil"
+RDF_TYPE = f"<{RDF}type>"
+RDF_FIRST, RDF_REST, RDF_NIL = f"<{RDF}first>", f"<{RDF}rest>", f"<{RDF}nil>"
 
 _SAFE_LOCAL = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _DECIMAL = re.compile(r"^[+-]?[0-9]*\.[0-9]+$")
+_SHORT_NUMBERS = {XSD + "integer": _INTEGER, XSD + "decimal": _DECIMAL}
 
 
-class TurtleWriter:
-    def __init__(self, prefixes: dict[str, str]):
-        # Longest namespace first, so that the most specific prefix wins.
-        self.prefixes = dict(sorted(prefixes.items()))
-        self._by_length = sorted(prefixes.items(), key=lambda item: (-len(item[1]), item[0]))
+class Lists(dict):
+    """Blank nodes that head well-formed RDF lists, with their items; ``consumed`` holds every
+    node of those lists, which are written inline and not as subjects of their own."""
 
-    def name(self, value: str) -> str:
-        for prefix, namespace in self._by_length:
-            if value.startswith(namespace):
-                local = value[len(namespace):]
-                if local == "" or _SAFE_LOCAL.match(local):
-                    return f"{prefix}:{local}"
-        return f"<{value}>"
-
-    def term(self, term, lists: dict) -> str:
-        if isinstance(term, NamedNode):
-            return self.name(term.value)
-        if isinstance(term, BlankNode):
-            if term.value in lists:
-                return "( " + " ".join(self.term(item, lists) for item in lists[term.value]) + " )"
-            return f"_:{term.value}"
-        return self.literal(term)
-
-    def literal(self, term: Literal) -> str:
-        if not term.language:
-            datatype = term.datatype.value
-            if datatype == XSD + "integer" and _INTEGER.match(term.value):
-                return term.value
-            if datatype == XSD + "decimal" and _DECIMAL.match(term.value):
-                return term.value
-            if datatype == XSD + "boolean" and term.value in ("true", "false"):
-                return term.value
-        return literal(term, datatype_text=self.name)
-
-    def write(self, triples, header: str = "") -> bytes:
-        by_subject: dict = defaultdict(lambda: defaultdict(set))
-        for t in set(triples):
-            by_subject[t.subject][t.predicate].add(t.object)
-        lists = find_collections(by_subject)
-        out = []
-        if header:
-            out.extend(f"# {line}\n" if line else "#\n" for line in header.splitlines())
-        out.extend(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in self.prefixes.items())
-        for subject in sorted(by_subject, key=sort_key):
-            if isinstance(subject, BlankNode) and subject.value in lists.consumed:
-                continue
-            out.append("\n")
-            out.append(self.term(subject, lists) + "\n")
-            predicates = sorted(by_subject[subject], key=lambda p: (p.value != RDF_TYPE, self.name(p.value)))
-            for index, predicate in enumerate(predicates):
-                verb = "a" if predicate.value == RDF_TYPE else self.name(predicate.value)
-                objects = sorted(by_subject[subject][predicate], key=sort_key)
-                rendered = " ,\n        ".join(self.term(o, lists) for o in objects)
-                end = " ." if index == len(predicates) - 1 else " ;"
-                out.append(f"    {verb} {rendered}{end}\n")
-        return "".join(out).encode("utf-8")
-
-
-class _Lists(dict):
     consumed: set
 
 
-def find_collections(by_subject) -> _Lists:
+def group(triples) -> dict:
+    """{subject: {predicate: [objects]}}, each object once, in the order first seen."""
+    by_subject: dict = {}
+    for s, p, o in triples:
+        predicates = by_subject.get(s)
+        if predicates is None:
+            predicates = by_subject[s] = {}
+        objects = predicates.get(p)
+        if objects is None:
+            predicates[p] = [o]
+        elif o not in objects:
+            objects.append(o)
+    return by_subject
+
+
+_NO_LISTS = Lists()
+_NO_LISTS.consumed = frozenset()
+
+
+def find_collections(by_subject) -> Lists:
     """Blank nodes that head well-formed RDF lists referenced once, with their items."""
+    if not any(s[0] == "_" for s in by_subject):
+        return _NO_LISTS
     references: dict[str, int] = defaultdict(int)
-    for predicates in by_subject.values():
+    for subject, predicates in by_subject.items():
         for objects in predicates.values():
             for o in objects:
-                if isinstance(o, BlankNode):
-                    references[o.value] += 1
-    lists, consumed = _Lists(), set()
+                if o[0] == "_":
+                    references[o] += 1
+    lists, consumed = Lists(), set()
 
-    def walk(node: BlankNode):
+    def walk(node: str):
         items, seen = [], []
-        while isinstance(node, BlankNode):
+        while node[0] == "_":
             predicates = by_subject.get(node, {})
-            keys = {p.value for p in predicates}
-            firsts = predicates.get(NamedNode(RDF_FIRST), set())
-            rests = predicates.get(NamedNode(RDF_REST), set())
-            if keys != {RDF_FIRST, RDF_REST} or len(firsts) != 1 or len(rests) != 1 or references[node.value] != 1:
+            firsts, rests = predicates.get(RDF_FIRST, ()), predicates.get(RDF_REST, ())
+            if set(predicates) != {RDF_FIRST, RDF_REST} or len(firsts) != 1 or len(rests) != 1 or references[node] != 1:
                 return None
             items.append(next(iter(firsts)))
-            seen.append(node.value)
+            seen.append(node)
             node = next(iter(rests))
-        return (items, seen) if node == NamedNode(RDF_NIL) else None
+        return (items, seen) if node == RDF_NIL else None
 
-    for predicates in by_subject.values():
-        for objects in predicates.values():
-            for o in objects:
-                if isinstance(o, BlankNode) and o.value not in consumed:
-                    found = walk(o)
-                    if found:
-                        lists[o.value] = found[0]
-                        consumed.update(found[1])
+    tails = {o for s, predicates in by_subject.items() if s[0] == "_" for o in predicates.get(RDF_REST, ())}
+    for node in sorted(references):
+        if node in tails:
+            continue  # the rest of a list, not its head
+        found = walk(node)
+        if found:
+            lists[node] = found[0]
+            consumed.update(found[1])
     lists.consumed = consumed
     return lists
 
 
-def write_turtle(triples, prefixes: dict[str, str], header: str = "") -> bytes:
-    return TurtleWriter(prefixes).write(triples, header)
+class TurtleWriter:
+    def __init__(self, prefixes: dict[str, str]):
+        self.prefixes = dict(sorted(prefixes.items()))
+        # Longest namespace first, so that the most specific prefix wins.
+        self._by_length = sorted(prefixes.items(), key=lambda item: (-len(item[1]), item[0]))
+        self._names: dict[str, str] = {}  # '<iri>' -> its name in Turtle
+        self._order: dict[str, tuple] = {}  # predicate -> its place in a paragraph
+        self._records = ""  # '<{base}id/' when the prefixes name each kind of record
 
+    def name_records(self, records_base: str) -> "TurtleWriter":
+        """Name record IRIs ({records_base}{kind}/{id}) by their kind's prefix, quickly."""
+        self._records = f"<{records_base}"
+        return self
+
+    def name(self, iri: str) -> str:
+        """A prefixed name for an IRI (given bare), or the IRI in angle brackets."""
+        return self.iri_term(f"<{iri}>")
+
+    def iri_term(self, term: str) -> str:
+        cached = self._names.get(term)
+        if cached is not None:
+            return cached
+        if self._records and term.startswith(self._records):
+            # A record IRI, {base}id/{kind}/{id}: named by its kind's prefix, not cached (there
+            # are as many as records).
+            kind, _, local = term[len(self._records):-1].partition("/")
+            if kind in self.prefixes:
+                return f"{kind}:{local}" if _SAFE_LOCAL.match(local) else term
+        iri = term[1:-1]
+        result = term
+        for prefix, namespace in self._by_length:
+            if iri.startswith(namespace):
+                local = iri[len(namespace):]
+                if local == "" or _SAFE_LOCAL.match(local):
+                    result = f"{prefix}:{local}"
+                    break
+        self._names[term] = result
+        return result
+
+    def predicate_order(self, predicate: str) -> tuple:
+        order = self._order.get(predicate)
+        if order is None:
+            order = self._order[predicate] = (predicate != RDF_TYPE, self.iri_term(predicate))
+        return order
+
+    def term(self, term: str, lists: Lists) -> str:
+        first = term[0]
+        if first == "<":
+            return self._names.get(term) or self.iri_term(term)
+        if first == "_":
+            if term in lists:
+                return "( " + " ".join(self.term(item, lists) for item in lists[term]) + " )"
+            return term
+        if term[-1] != ">":
+            return term  # a plain or language-tagged string, written as N-Triples writes it
+        cut = term.rfind('"^^<')
+        body, datatype = term[1:cut], term[cut + 4:-1]
+        pattern = _SHORT_NUMBERS.get(datatype)
+        if pattern is not None and pattern.match(body):
+            return body
+        if datatype == XSD + "boolean" and body in ("true", "false"):
+            return body
+        return f'"{body}"^^{self.iri_term(term[cut + 3:])}'
+
+    def literal(self, term: str) -> str:
+        return self.term(term, _NO_LISTS)
+
+    def block(self, triples, first: str = "") -> str:
+        """The Turtle of some statements: one paragraph per subject, ``first`` first, then the
+        others sorted; each paragraph ends with a blank line."""
+        by_subject = group(triples)
+        lists = find_collections(by_subject)
+        consumed = lists.consumed
+        term, order = self.term, self.predicate_order
+        out = []
+        subjects = sorted(by_subject, key=sort_key)
+        if first in by_subject:
+            subjects.remove(first)
+            subjects.insert(0, first)
+        for subject in subjects:
+            if subject in consumed:
+                continue
+            out.append(term(subject, lists) + "\n")
+            predicates = by_subject[subject]
+            ordered = sorted(predicates, key=order)
+            last = ordered[-1]
+            for predicate in ordered:
+                verb = "a" if predicate == RDF_TYPE else self.iri_term(predicate)
+                objects = predicates[predicate]
+                if len(objects) == 1:
+                    rendered = term(objects[0], lists)
+                else:
+                    rendered = " ,\n        ".join(term(o, lists) for o in sorted(objects, key=sort_key))
+                out.append(f"    {verb} {rendered}{' .' if predicate is last else ' ;'}\n")
+            out.append("\n")
+        return "".join(out)
+
+    def record_block(self, record, subject: str, triples) -> str:
+        """A record's paragraph, then those of the nodes it owns.
+
+        The record's own statements are the first ``own`` of ``triples`` that have ``subject``
+        as subject (the mapper's, then the derived ones); they are grouped here without the
+        general machinery, since one subject and short lists of objects are all a record has.
+        """
+        predicates: dict[str, list[str]] = {}
+        others = []
+        for s, p, o in triples:
+            if s != subject:
+                others.append((s, p, o))
+                continue
+            objects = predicates.get(p)
+            if objects is None:
+                predicates[p] = [o]
+            elif o not in objects:
+                objects.append(o)
+        lists = find_collections(group(others)) if any(o[0] == "_" for p in predicates.values() for o in p) else _NO_LISTS
+        term, order = self.term, self.predicate_order
+        out = [term(subject, lists), "\n"]
+        ordered = sorted(predicates, key=order)
+        last = ordered[-1]
+        for predicate in ordered:
+            verb = "a" if predicate == RDF_TYPE else self.iri_term(predicate)
+            objects = predicates[predicate]
+            if len(objects) == 1:
+                rendered = term(objects[0], lists)
+            else:
+                rendered = " ,\n        ".join(term(o, lists) for o in sorted(objects, key=sort_key))
+            out.append(f"    {verb} {rendered}{' .' if predicate is last else ' ;'}\n")
+        out.append("\n")
+        rest = [t for t in others if t[0] not in lists.consumed]
+        return "".join(out) + (self.block(rest) if rest else "")
+
+    def head(self, header: str = "") -> str:
+        out = [f"# {line}\n" if line else "#\n" for line in header.splitlines()] if header else []
+        out.extend(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in self.prefixes.items())
+        return "".join(out) + "\n"
+
+    def write(self, triples, header: str = "") -> bytes:
+        return (self.head(header) + self.block(triples)).encode("utf-8")
+
+
+def turtle_document(head: str, blocks) -> list[str]:
+    """A Turtle document from its head and the records' blocks, as pieces to write in order."""
+    return [head, *blocks]

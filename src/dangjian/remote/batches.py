@@ -13,8 +13,6 @@ from pathlib import Path
 import pyoxigraph
 from pyoxigraph import BlankNode
 
-from ..publish.terms import nt
-
 
 @dataclass(frozen=True)
 class Statements:
@@ -23,11 +21,21 @@ class Statements:
 
 
 def read_ntriples(path: Path) -> Statements:
-    lines, blank_nodes = [], []
-    for q in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.N_TRIPLES):
-        lines.append(f"{nt(q.subject)} {nt(q.predicate)} {nt(q.object)} .")
-        blank_nodes.append(tuple(t.value for t in (q.subject, q.object) if isinstance(t, BlankNode)))
-    return Statements(lines, blank_nodes)
+    """Each distinct statement of an N-Triples file once, as written there, in the file's order.
+
+    pyoxigraph checks the file and finds the blank nodes; the lines themselves are kept as they
+    are (pyoxigraph would write language tags in lower case).
+    """
+    text = path.read_text(encoding="utf-8")
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    quads = list(pyoxigraph.parse(text.encode("utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES))
+    if len(quads) != len(lines):
+        raise ValueError(f"{path}: {len(lines)} lines but {len(quads)} statements")
+    seen: dict[str, tuple[str, ...]] = {}
+    for line, q in zip(lines, quads):
+        if line not in seen:
+            seen[line] = tuple(t.value for t in (q.subject, q.object) if isinstance(t, BlankNode))
+    return Statements(list(seen), list(seen.values()))
 
 
 def units(blank_nodes: list[tuple[str, ...]]) -> list[list[int]]:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..load.records import Record, load_records
-from ..map import Mapped, map_records
+from ..load.records import IdRegister, Record, record_files
+from ..map import Mapped
 from ..ontology import Ontology
 from ..problems import Problem
+from ..process import Processed, process_files
 from ..settings import Project
 from .references import check_references
+from .releases import check_releases
 from .shacl import check_shapes
 
 
@@ -19,6 +21,7 @@ class Verdict:
     records: list[Record]
     mapped: Mapped
     problems: list[Problem]
+    processed: list[Processed] = field(default_factory=list)  # in the order of the outputs
 
     @property
     def valid(self) -> bool:
@@ -32,17 +35,40 @@ def first_word_wins(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if p.rule == "yaml" or (p.path, p.line, p.column) not in read_at]
 
 
-def validate_project(project: Project, ontology: Ontology | None = None, only: list[Path] | None = None) -> Verdict:
-    """Load, map and check every record; keep the problems of ``only`` files when given.
+def check_project(project: Project, ontology: Ontology | None = None, only: list[Path] | None = None,
+                  render: bool = False, progress=None) -> Verdict:
+    """Read, map and check every record; keep the problems of ``only`` files when given.
 
     All records are always read, because a reference in one file is checked against the others.
+    With ``render``, each record's piece of every output format is made on the way.
     """
     ontology = ontology or Ontology(project.ontology)
-    loaded = load_records(project, ontology)
-    mapped = map_records(loaded.records, ontology)
-    reference_problems, flagged = check_references(mapped, ontology, loaded.unreadable)
-    problems = first_word_wins(loaded.problems + mapped.problems + reference_problems + check_shapes(mapped, ontology, flagged))
+    files, problems = record_files(project, ontology)
+    processed = process_files(files, ontology, ontology.output_prefixes, render=render, progress=progress)
+    mapped = Mapped(ontology)
+    register = IdRegister(ontology.id_key)
+    unreadable: set[tuple[str, str]] = set()
+    kept = []
+    for item in processed:
+        problems += item.problems
+        if item.record is None:
+            unreadable.add((item.kind.name, item.path.stem))
+            continue
+        taken = register.claim(item.record)
+        if taken:
+            problems.append(taken)
+            continue
+        mapped.add(item.subject, item.record, item.references, item.blanks, item.ntriples, item.triples)
+        kept.append(item)
+    reference_problems, flagged = check_references(mapped, ontology, unreadable)
+    problems = first_word_wins(problems + reference_problems + check_shapes(mapped, ontology, flagged)
+                               + check_releases(project, mapped, ontology))
     if only is not None:
         wanted = {project.relative(path) for path in only}
         problems = [p for p in problems if p.path in wanted]
-    return Verdict(loaded.records, mapped, sorted(set(problems)))
+    kept.sort(key=lambda item: item.subject)
+    return Verdict([item.record for item in kept], mapped, sorted(set(problems)), kept)
+
+
+def validate_project(project: Project, ontology: Ontology | None = None, only: list[Path] | None = None) -> Verdict:
+    return check_project(project, ontology, only)

@@ -3,19 +3,18 @@ controlled value is in the vocabulary; suggest the nearest id or value when not.
 
 SHACL's sh:class reports these too, but cannot say "did you mean"; the statements flagged here
 are passed on so that the SHACL report does not repeat them.
+
+A reference to a tombstone is a problem too: the reference should name the replacement (so that
+no redirect ever chains), or go, when the record was withdrawn.
 """
 
 from __future__ import annotations
 
 import difflib
 
-from pyoxigraph import NamedNode
-
 from ..map import Mapped
 from ..ontology import Ontology
 from ..problems import Problem
-
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def check_references(mapped: Mapped, ontology: Ontology, unreadable: set[tuple[str, str]] = frozenset()) -> tuple[list[Problem], set[tuple[str, str, str]]]:
@@ -26,21 +25,33 @@ def check_references(mapped: Mapped, ontology: Ontology, unreadable: set[tuple[s
     for record in mapped.records.values():
         ids_by_kind.setdefault(record.kind.name, set()).add(record.id)
         kind_of_id[record.id] = record.kind.name
-    vocabulary = {str(s) for s in ontology.vocabulary_graph.subjects()}
-    terms = {term.predicate: term for term in ontology.terms.values() if term.shape in ("reference", "vocab")}
+    vocabulary = {f"<{s}>" for s in ontology.vocabulary_graph.subjects()}
+    terms = {f"<{term.predicate}>": term for term in ontology.terms.values() if term.shape in ("reference", "vocab")}
+    id_prefix = len(ontology.base + "id/") + 1  # '<' and the base
 
+    tombstones = tombstones_of(mapped, ontology)
     problems, flagged = [], set()
-    for triple in mapped.triples:
-        term = terms.get(triple.predicate.value)
-        if term is None or not isinstance(triple.object, NamedNode):
+    for triple in mapped.references:
+        term = terms.get(triple[1])
+        if term is None or triple[2][0] != "<":
             continue
-        target = triple.object.value
+        target = triple[2]
         if term.shape == "reference":
-            kind, target_id = target[len(ontology.base + "id/"):].split("/", 1)
+            kind, target_id = target[id_prefix:-1].split("/", 1)
             if target_id in ids_by_kind.get(kind, ()):
+                if target_id not in tombstones:
+                    continue
+                replacement = tombstones[target_id]
+                if replacement is None:
+                    message = f"`{target_id}` was withdrawn (see its tombstone); remove this reference"
+                else:
+                    message = f"`{target_id}` is a tombstone replaced by `{replacement}`; name `{replacement}` instead"
+                origin = mapped.origin(*triple)
+                problems.append(Problem(origin.path, origin.mark.line, origin.mark.column, origin.key, message, "reference"))
+                flagged.add(triple)
                 continue
             if (kind, target_id) in unreadable:
-                flagged.add((str(triple.subject), str(triple.predicate), str(triple.object)))
+                flagged.add(triple)
                 continue  # the record exists but cannot be read; its file's problems say why
             actual = kind_of_id.get(target_id)
             if actual:
@@ -52,15 +63,27 @@ def check_references(mapped: Mapped, ontology: Ontology, unreadable: set[tuple[s
         else:
             if target in vocabulary:
                 continue
-            value = target[len(term.vocab_prefix):]
+            value = target[len(term.vocab_prefix) + 1:-1]
             allowed = ontology.vocabulary_values(term)
             close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.6)
             hint = f"did you mean `{close[0]}`? " if close else ""
             message = f"`{value}` is not in the vocabulary; {hint}expected one of: {', '.join(allowed)}"
-        origin = mapped.origins.get((str(triple.subject), str(triple.predicate), str(triple.object)))
+        origin = mapped.origin(*triple)
         problems.append(Problem(origin.path, origin.mark.line, origin.mark.column, origin.key, message, "reference"))
-        flagged.add((str(triple.subject), str(triple.predicate), str(triple.object)))
+        flagged.add(triple)
     return problems, flagged
+
+
+def tombstones_of(mapped: Mapped, ontology: Ontology) -> dict[str, str | None]:
+    """Tombstone ids, each with the id that replaced it (None when withdrawn)."""
+    replacing = [ontology.key_for(p) for p in ontology.tombstone_predicates
+                 if ontology.terms[ontology.key_for(p)].shape == "reference"]
+    found: dict[str, str | None] = {}
+    for record in mapped.records.values():
+        if ontology.is_tombstone(record.data):
+            replacement = next((record.data[key] for key in replacing if isinstance(record.data.get(key), str)), None)
+            found[record.id] = replacement
+    return found
 
 
 def _a(word: str) -> str:

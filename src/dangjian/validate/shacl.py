@@ -1,6 +1,8 @@
 """Run a SHACL engine over the mapped records and report its results at YAML lines.
 
-pySHACL is the reference engine. A result names a focus node and a path; the mapper's origins
+Two engines give the same verdicts on these SHACL Core shapes: the `shacl` package (compiled,
+fast; what the pipeline runs) and pySHACL (the reference, which the tests run beside it and
+compare result by result). A result names a focus node and a path; the mapper's traced origins
 turn them back into the file, line and key that caused them, and the shape's sh:message (with
 the offending value) says what is wrong.
 """
@@ -8,25 +10,115 @@ the offending value) says what is wrong.
 from __future__ import annotations
 
 import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
 
+import pyoxigraph
 import rdflib
 from rdflib.namespace import RDF, SH
 
-from ..map import Mapped
+from ..map import XSD, Mapped, nt_literal
 from ..ontology import Ontology
 from ..problems import Problem
-from ..rdfterms import canonical_language, from_rdflib, to_rdflib_graph
+from ..rdfterms import canonical_language
 
 # rdflib logs a traceback for every ill-typed literal it meets (the very thing SHACL reports).
 logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
+rdflib.NORMALIZE_LITERALS = False
 
 _VALUE_COMPONENTS = {"Datatype", "Class", "In", "Pattern", "LanguageIn", "MinInclusive", "MaxInclusive",
                      "MinExclusive", "MaxExclusive", "NodeKind", "LessThan", "LessThanOrEquals",
                      "MinLength", "MaxLength", "HasValue"}
-
-
 _COMPARISONS = {"MinInclusive", "MaxInclusive", "MinExclusive", "MaxExclusive", "LessThan", "LessThanOrEquals"}
-_BARE_DATATYPES = {str(rdflib.XSD.integer), str(rdflib.XSD.decimal), str(rdflib.XSD.double), str(rdflib.XSD.boolean)}
+_NUMBERS = {XSD + "integer": re.compile(r"^[+-]?[0-9]+$"), XSD + "decimal": re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$")}
+_LITERAL = re.compile(r'^"(?P<body>(?:[^"\\]|\\.)*)"(?:@(?P<lang>[A-Za-z0-9-]+)|\^\^<(?P<dt>[^>]*)>)?$')
+_UNESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
+_SIMPLE_UNESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+
+@dataclass(frozen=True)
+class Result:
+    """One SHACL result, whichever engine found it, with terms as N-Triples."""
+
+    focus: str
+    path: str | None
+    value: str | None
+    component: str  # "MinCount", ...
+    message: str
+    shape: str  # the source shape, as the engine names it
+    root_shape: str  # the nearest named shape
+
+
+def parse_literal(term: str) -> tuple[str, str | None, str | None] | None:
+    """(lexical form, language, datatype) of an N-Triples literal; None for other terms."""
+    found = _LITERAL.match(term)
+    if not found:
+        return None
+    body = _UNESCAPE.sub(lambda m: chr(int(m.group(1)[1:], 16)) if m.group(1)[0] in "uU" and len(m.group(1)) > 1 else _SIMPLE_UNESCAPES.get(m.group(1), m.group(1)), found.group("body"))
+    return body, found.group("lang"), found.group("dt")
+
+
+def ill_typed_number(term: str) -> bool:
+    parsed = parse_literal(term)
+    if not parsed or parsed[2] not in _NUMBERS:
+        return False
+    return not _NUMBERS[parsed[2]].match(parsed[0])
+
+
+def canonical_term(term: str) -> str:
+    """An N-Triples term as the mapper writes it (an engine may escape or case differently)."""
+    if not term or term[0] != '"':
+        return term
+    quad = next(iter(pyoxigraph.parse(f"<x:s> <x:p> {term} .".encode(), format=pyoxigraph.RdfFormat.N_TRIPLES)))
+    value = quad.object
+    if value.language:
+        return nt_literal(value.value, language=value.language)
+    return nt_literal(value.value, datatype=value.datatype.value)
+
+
+# --- engines ---------------------------------------------------------------------------------
+
+
+def data_text(mapped: Mapped, ontology: Ontology) -> str:
+    """The graph SHACL sees, as N-Triples: the records, and the vocabulary their controlled
+    values come from."""
+    return vocabulary_ntriples(ontology) + "".join(mapped.ntriples)
+
+
+@lru_cache(maxsize=4)
+def _vocabulary_ntriples(text: str) -> str:
+    quads = pyoxigraph.parse(text.encode("utf-8"), format=pyoxigraph.RdfFormat.TURTLE)
+    return pyoxigraph.serialize([pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in quads], format=pyoxigraph.RdfFormat.N_TRIPLES).decode("utf-8")
+
+
+def vocabulary_ntriples(ontology: Ontology) -> str:
+    return _vocabulary_ntriples(ontology.files()["vocabulary.ttl"])
+
+
+@lru_cache(maxsize=4)
+def _compiled_shapes(text: str):
+    import shacl
+
+    return shacl.Shapes.from_text(text, format="turtle")
+
+
+def run_fast_engine(text: str, ontology: Ontology) -> list[Result]:
+    """The `shacl` package: compiled shapes, validating N-Triples text."""
+    shapes = _compiled_shapes(ontology.files()["shapes.ttl"])
+    report = shapes.validate_text(text, format="ntriples")
+    return [
+        Result(
+            focus=r.focus_node,
+            path=r.path,
+            value=canonical_term(r.value) if r.value else None,
+            component=r.component.removesuffix("ConstraintComponent"),
+            message=r.message or f"violates {r.component}",
+            shape=r.source_shape,
+            root_shape=r.root_shape or r.source_shape,
+        )
+        for r in report.results
+    ]
 
 
 def run_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph) -> rdflib.Graph:
@@ -38,82 +130,115 @@ def run_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph) -> rdflib.Graph:
     return results
 
 
-def data_graph(mapped: Mapped, ontology: Ontology) -> rdflib.Graph:
-    """The graph SHACL sees: the records, with the vocabulary their controlled values come from."""
-    graph = rdflib.Graph()
-    for triple in ontology.vocabulary_graph:
-        graph.add(triple)
-    return to_rdflib_graph(mapped.triples, graph)
+def _nt(term) -> str | None:
+    if term is None:
+        return None
+    if isinstance(term, rdflib.URIRef):
+        return f"<{term}>"
+    if isinstance(term, rdflib.BNode):
+        return f"_:{term}"
+    if term.language:
+        return nt_literal(str(term), language=term.language)
+    return nt_literal(str(term), datatype=str(term.datatype) if term.datatype else None)
+
+
+def run_reference_engine(text: str, ontology: Ontology) -> list[Result]:
+    """pySHACL, the reference engine."""
+    data = rdflib.Graph().parse(data=text, format="nt")
+    results = run_pyshacl(data, ontology.shapes_graph)
+    out = []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        shape = results.value(result, SH.sourceShape)
+        path = results.value(result, SH.resultPath)
+        out.append(Result(
+            focus=_nt(results.value(result, SH.focusNode)),
+            path=_nt(path) if isinstance(path, rdflib.URIRef) else None,
+            value=_nt(results.value(result, SH.value)),
+            component=str(results.value(result, SH.sourceConstraintComponent)).rsplit("#", 1)[-1].removesuffix("ConstraintComponent"),
+            message=str(results.value(result, SH.resultMessage) or ""),
+            shape=str(shape),
+            root_shape=str(shape),
+        ))
+    return out
+
+
+ENGINES = {"shacl": run_fast_engine, "pyshacl": run_reference_engine}
+
+
+# --- reading results -------------------------------------------------------------------------
 
 
 class ResultReader:
-    """Turns SHACL validation results into problems at YAML lines."""
+    """Turns SHACL results into problems at YAML lines."""
 
     def __init__(self, mapped: Mapped, ontology: Ontology):
         self.mapped = mapped
         self.ontology = ontology
-        self.dj = rdflib.Namespace(ontology.vocabulary_iri)
+        dj = rdflib.Namespace(ontology.vocabulary_iri)
+        shapes = ontology.shapes_graph
+        self.report_paths = {f"<{s}>": f"<{o}>" for s, o in shapes.subject_objects(dj.reportPath)}
+        self.report_paths.update({str(s): f"<{o}>" for s, o in shapes.subject_objects(dj.reportPath)})
 
-    def value_text(self, value) -> str:
-        if isinstance(value, rdflib.Literal):
-            shown = str(value)
-            if str(value.datatype) in _BARE_DATATYPES and not value.ill_typed:
-                return shown  # as the YAML wrote it, unquoted
-            return f'"{shown}"@{canonical_language(value.language)}' if value.language else f'"{shown}"'
-        text = str(value)
-        split = self.ontology.split_record_iri(text)
+    def value_text(self, value: str) -> str:
+        parsed = parse_literal(value)
+        if parsed:
+            lexical, language, datatype = parsed
+            if language:
+                return f'"{lexical}"@{canonical_language(language)}'
+            if datatype in _NUMBERS and not ill_typed_number(value) or datatype == XSD + "boolean":
+                return lexical  # as the YAML wrote it, unquoted
+            return f'"{lexical}"'
+        iri = value[1:-1] if value.startswith("<") else value
+        split = self.ontology.split_record_iri(iri)
         if split:
             return f'"{split[1]}"'
         for term in self.ontology.terms.values():
-            if term.vocab_prefix and text.startswith(term.vocab_prefix):
-                return f'"{text[len(term.vocab_prefix):]}"'
-        return f"<{text}>"
+            if term.vocab_prefix and iri.startswith(term.vocab_prefix):
+                return f'"{iri[len(term.vocab_prefix):]}"'
+        return value
+
+    def has_ill_typed_number(self, subject: str) -> bool:
+        record = self.mapped.record_of(subject)
+        return record is not None and any(len(k) == 3 and k[0] == subject and ill_typed_number(k[2]) for k in self.mapped.trace(record))
 
     def repeated_language(self, subject: str, predicate: str) -> str | None:
         """The second text in a language that already has one: where sh:uniqueLang fails."""
         seen = set()
-        for value in self.mapped.values.get((subject, predicate), []):
-            language = value.rpartition("@")[2] if value.startswith('"') and '"@' in value else None
+        for value in self.mapped.values(subject, predicate):
+            parsed = parse_literal(value)
+            language = parsed[1].lower() if parsed and parsed[1] else None
             if language in seen:
                 return value
             seen.add(language)
         return None
 
-    def problems(self, results: rdflib.Graph, shapes: rdflib.Graph, skip: set) -> list[Problem]:
+    def problems(self, results: list[Result], skip: set) -> list[Problem]:
         out = []
-        for result in results.subjects(RDF.type, SH.ValidationResult):
-            focus = results.value(result, SH.focusNode)
-            path = results.value(result, SH.resultPath)
-            value = results.value(result, SH.value)
-            shape = results.value(result, SH.sourceShape)
-            component = str(results.value(result, SH.sourceConstraintComponent)).rsplit("#", 1)[-1].removesuffix("ConstraintComponent")
-            message = str(results.value(result, SH.resultMessage) or f"violates {component}")
-            if path is None:
-                path = shapes.value(shape, self.dj.reportPath)
-            subject = _nt(focus)
-            predicate = _nt(path) if isinstance(path, rdflib.URIRef) else None
-            value_nt = _nt(value) if value is not None else None
-            if (subject, predicate, value_nt) in skip:
+        for result in results:
+            component = result.component
+            path = result.path or self.report_paths.get(result.root_shape) or self.report_paths.get(result.shape)
+            subject, value = result.focus, result.value
+            if component in ("Xone", "Or", "And", "Not", "Node") and value == subject:
+                value = None  # node-level results name the focus node as their value
+            if (subject, path, value) in skip:
                 continue
-            if component == "UniqueLang" and predicate:
-                value_nt = self.repeated_language(subject, predicate)
-            origin = self.mapped.origin(subject, predicate, value_nt)
+            if component in _COMPARISONS and value and ill_typed_number(value):
+                continue  # the Datatype result already says the value is not a number
+            if component in ("LessThan", "LessThanOrEquals") and self.has_ill_typed_number(subject):
+                continue  # ... or the value it was compared with is not one
+            if component == "UniqueLang" and path:
+                value = self.repeated_language(subject, path)
+            origin = self.mapped.origin(subject, path, value)
             if origin is None:
                 continue  # a statement no record made (the vocabulary's own); not a record's problem
             key = origin.key
-            if predicate and (subject, predicate) not in self.mapped.origins:
-                key = self.ontology.key_for(str(path))  # a missing key: report it by name at the record
-            if component in _COMPARISONS and getattr(value, "ill_typed", False):
-                continue  # the Datatype result already says the value is not a number
+            if path and (subject, path) not in self.mapped.trace(self.mapped.record_of(subject)):
+                key = self.ontology.key_for(path[1:-1])  # a missing key: report it by name at the record
+            message = result.message
             if value is not None and component in _VALUE_COMPONENTS:
                 message = f"{message}, got {self.value_text(value)}"
-            out.append(Problem(origin.path, origin.mark.line, origin.mark.column, key, message, f"shacl:{component}", str(shape)))
+            out.append(Problem(origin.path, origin.mark.line, origin.mark.column, key, message, f"shacl:{component}", result.shape))
         return sorted(set(out))
-
-
-def _nt(term) -> str:
-    """The N-Triples form the mapper keys its origins by."""
-    return str(from_rdflib(term))
 
 
 def one_per_shape(problems: list[Problem]) -> list[Problem]:
@@ -127,8 +252,8 @@ def one_per_shape(problems: list[Problem]) -> list[Problem]:
     return sorted(best.values())
 
 
-def check_shapes(mapped: Mapped, ontology: Ontology, skip: set, every_result: bool = False) -> list[Problem]:
+def check_shapes(mapped: Mapped, ontology: Ontology, skip: set, every_result: bool = False, engine: str = "shacl") -> list[Problem]:
     """SHACL problems; ``every_result`` keeps each result, even where others say the same."""
-    results = run_pyshacl(data_graph(mapped, ontology), ontology.shapes_graph)
-    problems = ResultReader(mapped, ontology).problems(results, ontology.shapes_graph, skip)
+    results = ENGINES[engine](data_text(mapped, ontology), ontology)
+    problems = ResultReader(mapped, ontology).problems(results, skip)
     return problems if every_result else one_per_shape(problems)

@@ -1,6 +1,6 @@
 """Time bulk loads and pushes into fresh Oxigraph and Virtuoso servers (not a test; a measurement).
 
-    .venv/bin/python tests/bench_stores.py [PROJECT]
+    .venv/bin/python benchmarks/stores.py [PROJECT]
 
 PROJECT is a built project folder (default: this checkout; run `dangjian build` first). For a
 larger one: generate records with dangjian.synthetic into a copy of the project and build it.
@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from triplestores import Virtuoso, oxigraph_binary, start_oxigraph  # noqa: E402
 

@@ -1,0 +1,129 @@
+"""Process record files one at a time, end to end: read, map, derive, and render the record's
+own piece of every output format.
+
+A record's statements, and the nodes it owns (its quote's annotation, a list of parts), depend
+on nothing but its file, so each record is a unit of work: records are processed in parallel
+worker processes, and each result could be kept and reused while its file does not change.
+What needs all records at once (references, the SHACL verdict, the order of the outputs) is
+done afterwards, on the results.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .derive import derive
+from .load.records import Record, read_record
+from .map import RecordMapper
+from .ontology import Kind, Ontology
+from .problems import Problem
+from .publish.jsonld import JsonLdWriter
+from .publish.turtle import TurtleWriter
+
+# Below this many files, starting worker processes costs more than it saves.
+PARALLEL_FROM = 2000
+
+
+@dataclass
+class Processed:
+    """Everything a build needs from one record file."""
+
+    path: Path
+    kind: Kind
+    shown: str
+    record: Record | None  # None when the file could not be read as a record
+    problems: list[Problem] = field(default_factory=list)
+    subject: str = ""
+    references: list[tuple[str, str, str]] = field(default_factory=list)  # statements naming records or values
+    blanks: list[str] = field(default_factory=list)  # blank nodes the record owns
+    triples: int = 0
+    ntriples: str = ""  # the record's statements, sorted, one a line
+    turtle: str = ""  # its block of Turtle
+    jsonld: str = ""  # its JSON-LD nodes, one a line
+
+
+class Processor:
+    """Turns one record file into a :class:`Processed`; one per process."""
+
+    def __init__(self, ontology: Ontology, prefixes: dict[str, str] | None = None, render: bool = True):
+        self.ontology = ontology
+        self.mapper = RecordMapper(ontology)
+        self.render = render
+        self.turtle = TurtleWriter(prefixes or ontology.prefixes).name_records(ontology.record_iri("", "")[:-1])
+        self.jsonld = JsonLdWriter(ontology)
+        self.checked = checked_predicates(ontology)
+
+    def __call__(self, item: tuple[Path, Kind, str]) -> Processed:
+        path, kind, shown = item
+        record, problems = read_record(path, kind, shown, self.ontology.id_key, self.ontology.id_pattern)
+        done = Processed(path, kind, shown, record, problems)
+        if record is None:
+            return done
+        triples: list[tuple[str, str, str]] = []
+        done.subject = self.mapper.map(record, triples, done.problems)
+        checked = self.checked
+        done.references = [t for t in triples if t[1] in checked]
+        done.blanks = sorted({t[0] for t in triples if t[0][0] == "_"})
+        derived = derive(triples, self.ontology)
+        triples += derived
+        done.triples = len(set(triples))
+        done.ntriples = "".join(sorted({f"{s} {p} {o} .\n" for s, p, o in triples}))
+        if self.render and not done.problems:  # a record with problems is never published
+            done.turtle = self.turtle.record_block(record, done.subject, triples)
+            done.jsonld = self.jsonld.record_block(record, done.subject, derived)
+        record.raw = b""  # positions, when needed, are read again from the file
+        return done
+
+
+def checked_predicates(ontology: Ontology) -> set[str]:
+    """Predicates whose objects name records or vocabulary values: what the reference check reads."""
+    return {f"<{t.predicate}>" for t in ontology.terms.values() if t.shape in ("reference", "vocab")}
+
+
+# --- running many ----------------------------------------------------------------------------
+
+_worker: Processor | None = None
+
+
+def _start_worker(ontology: Ontology, prefixes: dict[str, str] | None, render: bool) -> None:
+    global _worker
+    gc.disable()  # short-lived, acyclic data: collection passes cost more than they free
+    _worker = Processor(ontology, prefixes, render)
+
+
+def _run_chunk(items: list) -> list[Processed]:
+    return [_worker(item) for item in items]
+
+
+def process_files(items: list[tuple[Path, Kind, str]], ontology: Ontology, prefixes: dict[str, str] | None = None,
+                  render: bool = True, workers: int | None = None, progress=None) -> list[Processed]:
+    """Process every file, in parallel when there are many; results in the order given."""
+    workers = workers or os.cpu_count() or 1
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        if workers == 1 or len(items) < PARALLEL_FROM:
+            processor = Processor(ontology, prefixes, render)
+            results = []
+            for item in items:
+                results.append(processor(item))
+                if progress:
+                    progress(1)
+            return results
+        size = max(64, min(1024, len(items) // (workers * 8)))
+        chunks = [items[i:i + size] for i in range(0, len(items), size)]
+        results = []
+        context = multiprocessing.get_context("fork")
+        with context.Pool(workers, initializer=_start_worker, initargs=(ontology, prefixes, render)) as pool:
+            for chunk in pool.imap(_run_chunk, chunks):
+                results.extend(chunk)
+                if progress:
+                    progress(len(chunk))
+        return results
+    finally:
+        if enabled:
+            gc.enable()

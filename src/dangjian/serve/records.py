@@ -1,0 +1,123 @@
+"""Record URIs and their documents, pages and the dataset's downloads, over HTTP.
+
+What each path answers is decided in :mod:`dangjian.resolve` (shared with the static site);
+this module only turns its answers into responses. Redirects name paths from the server's
+root, onto which the base IRI's path maps (``{base}id/place/anhui`` is ``/id/place/anhui``).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from ..describe import Graph
+from ..kb import KnowledgeBase
+from ..publish.site import make_site
+from ..publish.void import DOWNLOADS
+from ..resolve import Answer, Site
+
+TEXT_MEDIA = ("text/", "application/ld+json", "application/n-triples", "application/rdf+xml", "application/json")
+RELEASE_FILES = (*DOWNLOADS, "void.ttl")
+
+
+class PublishedSite:
+    """The site of one published build, made on first use."""
+
+    def __init__(self, kb: KnowledgeBase):
+        self.kb = kb
+
+    @cached_property
+    def site(self) -> Site:
+        graph = Graph.from_store(self.kb.store, self.kb.ontology)
+        dumps = {name: (self.kb.dist / name).read_bytes() for name in RELEASE_FILES if (self.kb.dist / name).is_file()}
+        from ..build import DATASET_DESCRIPTION
+
+        facts = {**self.kb.manifest, "description": DATASET_DESCRIPTION}
+        return make_site(graph, self.kb.ontology, facts, dumps)
+
+    def file(self, name: str) -> bytes | None:
+        """A published file listed in the manifest (so no path outside dist/ is ever read)."""
+        if name not in self.kb.manifest.get("files", {}):
+            return None
+        path = self.kb.dist / name
+        return path.read_bytes() if path.is_file() else None
+
+
+def respond(answer: Answer, request: Request) -> Response:
+    headers = dict(answer.headers)
+    if answer.location is not None:
+        root = request.scope.get("root_path", "")
+        return RedirectResponse(f"{root}/{answer.location}", status_code=answer.status, headers=headers)
+    media = answer.media_type
+    if media and media.startswith(TEXT_MEDIA):
+        media += "; charset=utf-8"
+    return Response(answer.body, status_code=answer.status, media_type=media, headers=headers)
+
+
+def not_found(what: str = "nothing here") -> Response:
+    return Response(f"404 Not Found: {what}\n", status_code=404, media_type="text/plain; charset=utf-8")
+
+
+def routes(kb: KnowledgeBase) -> list[Route]:
+    published = PublishedSite(kb)
+
+    async def record_uri(request: Request) -> Response:
+        p = request.path_params
+        return respond(published.site.record_uri(p["kind"], p["id"], request.headers.get("accept")), request)
+
+    async def document(request: Request) -> Response:
+        p = request.path_params
+        return respond(published.site.document(p["kind"], p["name"]), request)
+
+    async def page(request: Request) -> Response:
+        path = request.url.path.removeprefix(request.scope.get("root_path", "")).lstrip("/") or "index.html"
+        if path.endswith("/"):
+            path += "index.html"
+        body = published.site.pages.page(path)
+        if body is None:
+            return not_found("no such page")
+        return Response(body, media_type="text/html; charset=utf-8")
+
+    async def download(request: Request) -> Response:
+        name = request.path_params["name"]
+        body = published.file(name) if name in RELEASE_FILES else None
+        if body is None:
+            return not_found("no such download")
+        return Response(body, media_type=_media(name))
+
+    async def release_file(request: Request) -> Response:
+        p = request.path_params
+        body = published.file(f"releases/{p['version']}/{p['name']}") if p["name"] in RELEASE_FILES else None
+        if body is None:
+            return not_found("no such release file")
+        return Response(body, media_type=_media(p["name"]))
+
+    async def void(request: Request) -> Response:
+        body = published.file("void.ttl")
+        return Response(body, media_type="text/turtle; charset=utf-8") if body else not_found("no dataset description")
+
+    return [
+        Route("/", page),
+        Route("/index.html", page),
+        Route("/id/{kind}/{id}", record_uri),
+        Route("/doc/{kind}/", page),
+        Route("/doc/{kind}/index.html", page),
+        Route("/doc/{kind}/{name}", document),
+        Route("/compare/{name}", page),
+        Route("/download/{name}", download),
+        Route("/releases/{version}/{name}", release_file),
+        Route("/.well-known/void", void),
+    ]
+
+
+def _media(name: str) -> str:
+    if name.endswith(".gz"):
+        return "application/gzip"
+    if name.endswith(".ttl"):
+        return "text/turtle; charset=utf-8"
+    if name.endswith(".nt"):
+        return "application/n-triples; charset=utf-8"
+    return "application/ld+json; charset=utf-8"

@@ -1,0 +1,1 @@
+"""Reading Chinese text: numerals and the amounts that news articles state."""
