@@ -309,6 +309,9 @@ def test_push_usage_errors_exit_2(release):
     missing = release.push("--endpoint", "http://127.0.0.1:9/query", "--user", "dba", "--password-env", "DANGJIAN_TEST_NO_SUCH_VAR")
     assert missing.returncode == 2 and "DANGJIAN_TEST_NO_SUCH_VAR" in missing.stderr
     assert "Traceback" not in missing.stderr
+    bad_graph = release.push("--endpoint", "http://127.0.0.1:9/query", "--graph", "urn:x> } ; DROP ALL ; {")
+    assert bad_graph.returncode == 2 and "not an absolute IRI" in bad_graph.stderr
+    assert release.push("--endpoint", "ftp://127.0.0.1/query").returncode == 2
 
 
 # --- Virtuoso 7 --------------------------------------------------------------------------------

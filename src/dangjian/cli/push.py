@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import time
 from contextlib import contextmanager
@@ -17,8 +18,10 @@ from ..remote.push import PROTOCOLS, PushFailed, push
 from ..remote.sparql import Endpoints, Store
 from .common import err, find_project
 
-
 BATCH_SIZES = {"gsp": 10_000, "update": 1_000}
+_HTTP_URL = re.compile(r"^https?://[^\s/]+", re.IGNORECASE)
+# What may go between < and > in SPARQL: the graph's name is written into every update.
+_IRI = re.compile(r'^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>"{}|^`\\]+$')
 
 
 @contextmanager
@@ -58,6 +61,11 @@ def push_command(endpoint, update_endpoint, store_endpoint, protocol, graph, use
     Exits 0 when it does, 1 when anything failed or differs (the message says what the store
     holds then), 2 on a usage error.
     """
+    for option, url in (("--endpoint", endpoint), ("--update-endpoint", update_endpoint), ("--store-endpoint", store_endpoint)):
+        if url is not None and not _HTTP_URL.match(url):
+            raise click.BadParameter(f"{url!r} is not an http:// or https:// URL", param_hint=option)
+    if graph is not None and not _IRI.match(graph):
+        raise click.BadParameter(f"{graph!r} is not an absolute IRI (scheme:…, without spaces or <>\"{{}}|^`\\)", param_hint="--graph")
     protocol = protocol or ("gsp" if store_endpoint else "update")
     batch_size = batch_size or BATCH_SIZES[protocol]
     if protocol == "gsp" and not store_endpoint:

@@ -111,6 +111,8 @@ class Http:
                 response = self.client.request(method, url, **kwargs)
             except httpx.TransportError as error:
                 problem = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+            except httpx.HTTPError as error:  # too many redirects, an undecodable answer: not transient
+                raise RemoteError(f"{method} {url} failed: {type(error).__name__}: {error}") from None
             else:
                 if response.is_success:
                     return response
