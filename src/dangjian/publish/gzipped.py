@@ -14,7 +14,9 @@ _GZIP = 16 + zlib.MAX_WBITS  # a gzip header and trailer around the deflate stre
 
 
 def gzip_pieces(pieces: Iterable[str | bytes]) -> Iterator[bytes]:
-    compressor = zlib.compressobj(9, zlib.DEFLATED, _GZIP)
+    # Level 6, zlib's default: at 200,000 statements level 9 saves 10% of the bytes but triples
+    # the time (about 1 s a dump), and builds are run far more often than dumps are fetched.
+    compressor = zlib.compressobj(6, zlib.DEFLATED, _GZIP)
     for piece in pieces:
         chunk = compressor.compress(piece.encode("utf-8") if isinstance(piece, str) else piece)
         if chunk:
