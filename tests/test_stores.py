@@ -286,6 +286,23 @@ def test_push_whose_move_answer_is_lost_checks_and_succeeds(oxigraph, release):
     assert len(moves) == 1  # the MOVE was not sent twice
 
 
+def test_push_waits_for_a_move_still_under_way_and_does_not_send_it_twice(oxigraph, release):
+    seed_previous_state(oxigraph.base + "/update", release.graph)
+
+    def plan(number, method, path, body):  # the connection breaks; the store carries the MOVE out 1.5 s later
+        return 1.5 if body.startswith(b"MOVE") else "pass"
+
+    with FlakyProxy(oxigraph.base, plan) as proxy:
+        endpoints = ["--endpoint", proxy.base + "/query", "--update-endpoint", proxy.base + "/update", "--store-endpoint", proxy.base + "/store"]
+        result = release.push(*endpoints)
+        moves = [seen for seen in proxy.seen if seen[0] == "POST" and seen[1].startswith("/update")]
+    assert result.returncode == 0, result.stderr
+    assert "waiting for the store to finish it" in result.stderr
+    assert len(moves) == 1
+    assert_holds_the_build(oxigraph.query, release.graph, release)
+    assert no_temporary_graphs(oxigraph.query)
+
+
 def test_push_whose_move_fails_says_what_the_store_holds(oxigraph, release):
     seed_previous_state(oxigraph.base + "/update", release.graph)
     before = count(oxigraph.query, release.graph)

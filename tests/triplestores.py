@@ -354,13 +354,14 @@ class FlakyProxy:
     """An HTTP proxy on 127.0.0.1 in front of a real store, failing the requests ``plan`` picks.
 
     ``plan(number, method, path, body)`` returns "pass" (forward), an HTTP status to answer
-    instead, "drop" (close the connection unanswered) or "pass-then-drop" (forward, then close
-    unanswered: the store did the work but its answer is lost).
+    instead, "drop" (close the connection unanswered), "pass-then-drop" (forward, then close
+    unanswered: the store did the work but its answer is lost) or a number of seconds as a
+    float (close unanswered now, forward that much later: the store is still at work).
     """
 
     def __init__(self, upstream: str, plan):
         proxy = self
-        self.upstream, self.plan, self.seen = upstream, plan, []
+        self.upstream, self.plan, self.seen, self.pending = upstream, plan, [], []
         self.lock = threading.Lock()
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -377,12 +378,18 @@ class FlakyProxy:
                 if action == "drop":
                     self.close_connection = True
                     return
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length", "connection")}
+                if isinstance(action, float):
+                    self.close_connection = True
+                    later = threading.Timer(action, lambda: httpx.request(self.command, proxy.upstream + self.path, content=body, headers=headers, timeout=60))
+                    proxy.pending.append(later)
+                    later.start()
+                    return
                 if isinstance(action, int):
                     self.send_response(action)
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
-                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length", "connection")}
                 answer = httpx.request(self.command, proxy.upstream + self.path, content=body, headers=headers, timeout=60)
                 if action == "pass-then-drop":
                     self.close_connection = True
@@ -407,5 +414,7 @@ class FlakyProxy:
         return self
 
     def __exit__(self, *exc) -> None:
+        for later in self.pending:
+            later.join(30)
         self.server.shutdown()
         self.server.server_close()

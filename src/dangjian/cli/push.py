@@ -14,7 +14,7 @@ import click
 from ..kb import DUMP
 from ..remote.batches import read_ntriples
 from ..remote.http import ChallengeAuth, Http, Retry
-from ..remote.push import PROTOCOLS, PushFailed, push
+from ..remote.push import MOVE_TIMEOUT, PROTOCOLS, PushFailed, push
 from ..remote.sparql import Endpoints, Store
 from .common import err, find_project
 
@@ -50,7 +50,8 @@ def _progress_bar(total: int):
                    "whose requests Virtuoso's SPARQL parser runs out of memory on past a few thousand triples].")
 @click.option("--retries", type=click.IntRange(min=0), default=4, show_default=True,
               help="Times to try a request again after a connection error, a timeout, 429 or 5xx (waits 0.5 s, 1 s, 2 s …).")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True, help="Seconds to wait for each answer.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+              help=f"Seconds to wait for each answer; the final MOVE gets at least {MOVE_TIMEOUT:.0f}.")
 def push_command(endpoint, update_endpoint, store_endpoint, protocol, graph, user, password_env, auth,
                  batch_size, retries, timeout) -> None:
     """Replace a named graph in a remote triple store with the current build (dist/).
@@ -101,7 +102,8 @@ def push_command(endpoint, update_endpoint, store_endpoint, protocol, graph, use
     store = Store(Endpoints(endpoint, update_endpoint or endpoint, store_endpoint), http)
     started = time.perf_counter()
     try:
-        report = push(store, statements, graph, protocol, batch_size, progress=_progress_bar, say=err)
+        report = push(store, statements, graph, protocol, batch_size, progress=_progress_bar, say=err,
+                      move_timeout=max(timeout, MOVE_TIMEOUT))
     except PushFailed as failure:
         err(f"push failed: {failure}")
         raise SystemExit(1) from None

@@ -25,12 +25,20 @@ _VIRTUOSO_PERMANENT = re.compile(r"Virtuoso (?:21|22|23|37|42)[0-9A-Z]{3} Error"
 class RemoteError(Exception):
     """A request that failed for good; the message says which, and what the store said.
 
-    ``transient`` tells whether the last failure was one that asking again might cure.
+    ``transient``: the last failure was one that asking again might cure. ``pending``: the
+    request reached the store but no answer came back (a timeout, a dropped connection, a
+    gateway's 502 or 504), so the store may still be carrying it out.
     """
 
-    def __init__(self, message: str, transient: bool = False):
+    def __init__(self, message: str, transient: bool = False, pending: bool = False):
         super().__init__(message)
         self.transient = transient
+        self.pending = pending
+
+
+# Failures before the request reached the store: nothing can be under way there.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ProxyError, httpx.UnsupportedProtocol)
+_GATEWAY = frozenset({502, 504})
 
 
 class ChallengeAuth(httpx.Auth):
@@ -111,17 +119,19 @@ class Http:
                 response = self.client.request(method, url, **kwargs)
             except httpx.TransportError as error:
                 problem = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+                pending = not isinstance(error, _NOT_SENT)
             except httpx.HTTPError as error:  # too many redirects, an undecodable answer: not transient
                 raise RemoteError(f"{method} {url} failed: {type(error).__name__}: {error}") from None
             else:
                 if response.is_success:
                     return response
                 problem = describe(response)
+                pending = response.status_code in _GATEWAY
                 if not transient(response):
                     raise RemoteError(f"{method} {url} failed: {problem}")
             if attempt == attempts:
                 tries = f" (tried {attempts} times)" if attempts > 1 else ""
-                raise RemoteError(f"{method} {url} failed{tries}: {problem}", transient=True)
+                raise RemoteError(f"{method} {url} failed{tries}: {problem}", transient=True, pending=pending)
             wait = self.retry.delay(attempt, response)
             self.on_retry(f"{method} {url}: {problem}; trying again in {wait:.1f} s")
             self.sleep(wait)

@@ -9,6 +9,7 @@ target is counted again afterwards: it must hold exactly the build's statements.
 
 from __future__ import annotations
 
+import time
 import uuid
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from .http import RemoteError
 from .sparql import Store, iri
 
 PROTOCOLS = ("gsp", "update")
+MOVE_TIMEOUT = 600.0  # seconds
 
 
 class PushFailed(Exception):
@@ -52,10 +54,13 @@ def _no_progress(total: int) -> AbstractContextManager:
 
 def push(store: Store, statements: Statements, graph: str, protocol: str, batch_size: int,
          progress: Callable[[int], AbstractContextManager] = _no_progress,
-         say: Callable[[str], None] = lambda m: None, temporary: str | None = None) -> PushReport:
+         say: Callable[[str], None] = lambda m: None, temporary: str | None = None,
+         move_timeout: float = MOVE_TIMEOUT) -> PushReport:
     """Replace ``graph`` with the statements; PushFailed says what failed and what the store holds.
 
     ``progress(total)`` gives a context manager whose value is called with each batch's size.
+    ``move_timeout``: how long the final MOVE may take (Oxigraph moves about 1,000 statements
+    a second, each way).
     """
     expected = len(statements.lines)
     if expected == 0:
@@ -68,6 +73,7 @@ def push(store: Store, statements: Statements, graph: str, protocol: str, batch_
     parts = batches(statements, batch_size)
     say(f"{iri(graph)} holds {previous:,} triples; loading {expected:,} into {iri(temporary)} "
         f"({len(parts)} {'batch' if len(parts) == 1 else 'batches'}, {protocol})")
+    started = time.perf_counter()
     try:
         with progress(expected) as advance:
             _load(store, temporary, parts, protocol, advance)
@@ -76,7 +82,10 @@ def push(store: Store, statements: Statements, graph: str, protocol: str, batch_
             raise RemoteError(f"the temporary graph holds {loaded:,} triples, the build {expected:,}")
     except RemoteError as error:
         raise PushFailed(f"{error}\n{_untouched(store, graph, previous, temporary)}") from None
-    _swap(store, temporary, graph, expected, previous, say)
+    say(f"loaded and counted in {time.perf_counter() - started:.1f} s; moving it onto {iri(graph)}")
+    started = time.perf_counter()
+    _swap(store, temporary, graph, expected, previous, say, move_timeout)
+    say(f"moved and counted in {time.perf_counter() - started:.1f} s")
     return PushReport(graph, expected, previous, len(parts))
 
 
@@ -109,23 +118,27 @@ def _untouched(store: Store, graph: str, previous: int, temporary: str, now: int
     return f"{iri(graph)} holds {now:,} triples (it held {previous:,} before the push); {dropped}"
 
 
-def _swap(store: Store, temporary: str, graph: str, expected: int, previous: int, say) -> None:
+def _swap(store: Store, temporary: str, graph: str, expected: int, previous: int, say, patience: float) -> None:
     """MOVE the temporary graph onto the target, then check the target.
 
-    The MOVE is not blindly repeated: if its answer is lost, the store may have done it. So on
-    failure the two graphs are counted, and the MOVE is sent again only while the temporary
-    graph still holds the whole build.
+    The MOVE is never sent again while the store may still be carrying it out. Without an
+    answer (a timeout, a dropped connection), push waits, counting both graphs, until the
+    temporary graph is empty (done) or ``patience`` runs out. With an error answer, the counts
+    tell whether anything moved; the MOVE is sent again only if nothing did.
     """
     move = f"MOVE {iri(temporary)} TO {iri(graph)}"
     attempts = store.http.retry.attempts
     for attempt in range(1, attempts + 1):
         try:
-            store.update(move, retry=False)
+            store.update(move, retry=False, timeout=patience)
             break
         except RemoteError as error:
             failure = error
         try:
-            target, held = store.count(graph), store.count(temporary)
+            if failure.pending:
+                target, held = _await_move(store, graph, temporary, patience, say)
+            else:
+                target, held = store.count(graph), store.count(temporary)
         except RemoteError as error:
             raise PushFailed(
                 f"{failure}\nthe store stopped answering during the final MOVE ({error}): {iri(graph)} holds either "
@@ -137,10 +150,15 @@ def _swap(store: Store, temporary: str, graph: str, expected: int, previous: int
             raise PushFailed(
                 f"{failure}\nthe final MOVE did not complete: {iri(graph)} holds {target:,} triples "
                 f"(it held {previous:,}; the build has {expected:,}) and {iri(temporary)} holds {held:,}")
+        if failure.pending:
+            raise PushFailed(
+                f"{failure}\nno answer to the final MOVE, and the store had not carried it out after {patience:.0f} s: "
+                f"{iri(graph)} holds {target:,} triples (it held {previous:,}) and {iri(temporary)} the whole build; "
+                f"once the store is idle, run `{move}` (or DROP SILENT GRAPH {iri(temporary)}), or push again")
         if not failure.transient or attempt == attempts:
             raise PushFailed(f"{failure}\nthe final MOVE did not complete: "
                              f"{_untouched(store, graph, previous, temporary, target)}")
-        say(f"{failure}; trying the MOVE again")
+        say(f"{failure}; nothing moved: trying the MOVE again")
         store.http.sleep(store.http.retry.delay(attempt, None))
     try:
         target, held = store.count(graph), store.count(temporary)
@@ -150,3 +168,18 @@ def _swap(store: Store, temporary: str, graph: str, expected: int, previous: int
         raise PushFailed(
             f"after the push {iri(graph)} holds {target:,} triples but the build has {expected:,}"
             + (f", and {iri(temporary)} still holds {held:,}" if held else ""))
+
+
+def _await_move(store: Store, graph: str, temporary: str, patience: float, say) -> tuple[int, int]:
+    """The counts of the target and the temporary graph once the latter is empty, or when
+    ``patience`` runs out: a store that lost its answer may still be moving."""
+    say("no answer to the MOVE; waiting for the store to finish it")
+    deadline = time.monotonic() + patience
+    wait = 0.5
+    while True:
+        target, held = store.count(graph), store.count(temporary)
+        left = deadline - time.monotonic()
+        if held == 0 or left <= 0:
+            return target, held
+        store.http.sleep(min(wait, left))
+        wait = min(wait * 2, 10.0)

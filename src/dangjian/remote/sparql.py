@@ -53,9 +53,11 @@ class Store:
         except (KeyError, IndexError, TypeError, ValueError):
             raise RemoteError(f"POST {self.endpoints.query}: no count in the answer: {json.dumps(results)[:200]}") from None
 
-    def update(self, text: str, retry: bool = True) -> None:
+    def update(self, text: str, retry: bool = True, timeout: float | None = None) -> None:
+        """Run a SPARQL Update; ``timeout`` (seconds) overrides the client's for a long one."""
+        extra = {"timeout": timeout} if timeout else {}
         self.http.request("POST", self.endpoints.update, content=text.encode("utf-8"), retry=retry,
-                          headers={"Content-Type": "application/sparql-update; charset=utf-8"})
+                          headers={"Content-Type": "application/sparql-update; charset=utf-8"}, **extra)
 
     def put_graph(self, graph: str, ntriples: bytes) -> None:
         """Replace the graph's content (Graph Store Protocol PUT)."""
