@@ -12,7 +12,9 @@ import rdflib
 from pyld import jsonld
 from rdflib.compare import isomorphic
 
-from dangjian import build as build_module
+import shutil
+
+from dangjian.publish import dist as dist_module
 from dangjian.build import BuildFailed, build
 from dangjian.validate.shacl import run_pyshacl
 
@@ -119,19 +121,30 @@ def test_failed_validation_leaves_dist_untouched(built):
     assert snapshot(report.out) == before
 
 
-def test_interrupted_build_leaves_dist_untouched(built, monkeypatch):
+@pytest.mark.parametrize("quick", [False, True], ids=["full build", "quick rebuild"])
+def test_interrupted_build_leaves_dist_untouched(built, monkeypatch, quick):
     sandbox, report = built
     before = snapshot(report.out)
+    if not quick:
+        shutil.rmtree(sandbox.root / ".cache")  # no index: a full build
     sandbox.remove("people/zhang-shuguang.yaml")  # a real change, so the new build would differ
+    written = []
 
-    def die_halfway(files, facts):
-        raise KeyboardInterrupt  # as if the user pressed Ctrl-C while files were being written
+    def die_on_the_third_file(self, name, *args, **kwargs):
+        written.append(name)
+        if len(written) == 3:
+            raise KeyboardInterrupt  # as if the user pressed Ctrl-C while files were being written
+        return original[self_method(name, args)](self, name, *args, **kwargs)
 
-    monkeypatch.setattr(build_module, "write_manifest", die_halfway)
+    original = {"write": dist_module.Staging.write, "splice": dist_module.Staging.splice}
+    self_method = lambda name, args: "splice" if len(args) >= 2 else "write"  # noqa: E731
+    monkeypatch.setattr(dist_module.Staging, "write", die_on_the_third_file)
+    monkeypatch.setattr(dist_module.Staging, "splice", die_on_the_third_file)
     with pytest.raises(KeyboardInterrupt):
         build(sandbox.project)
     assert snapshot(report.out) == before
     monkeypatch.undo()
-    build(sandbox.project)
+    again = build(sandbox.project)
+    assert (again.changed is not None) == quick
     assert snapshot(report.out) != before
     assert not list(report.out.parent.glob(".dist-*"))  # no staging folders left behind

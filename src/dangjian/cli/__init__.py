@@ -1,19 +1,38 @@
-"""The `dangjian` command: one module per subcommand, registered here."""
+"""The `dangjian` command: one module per subcommand, each imported only when it runs (so that
+a quick `dangjian build` with nothing to do starts in a blink)."""
 
 from __future__ import annotations
+
+import importlib
 
 import click
 
 from .. import __version__
-from .build import build_command
-from .push import push_command
-from .cite import cite_command
-from .diff import diff_command
-from .release import release_command
-from .validate import validate_command
+
+# name -> module in dangjian.cli and the command in it, in the order `--help` lists them.
+COMMANDS = {
+    "validate": "validate:validate_command",
+    "build": "build:build_command",
+    "push": "push:push_command",
+    "release": "release:release_command",
+    "diff": "diff:diff_command",
+    "cite": "cite:cite_command",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        target = COMMANDS.get(name)
+        if target is None:
+            return None
+        module, attribute = target.split(":")
+        return getattr(importlib.import_module(f"{__package__}.{module}"), attribute)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="dangjian")
 def main() -> None:
     """Dangjian KB: validate, publish and query the grassroots Party-building knowledge base.
@@ -21,11 +40,3 @@ def main() -> None:
     Run inside a checkout (or set DANGJIAN_ROOT). Exit codes: 0 success, 1 invalid records
     or a failed task, 2 a usage error.
     """
-
-
-main.add_command(validate_command)
-main.add_command(build_command)
-main.add_command(push_command)
-main.add_command(release_command)
-main.add_command(diff_command)
-main.add_command(cite_command)

@@ -6,8 +6,6 @@ from pathlib import Path
 
 import click
 
-from ..build import BuildFailed, build
-from ..problems import count_line, render_text
 from .common import err, find_project
 
 
@@ -25,6 +23,20 @@ def build_command(out: Path | None, site: bool, quiet: bool) -> None:
     interrupted, since the new folder replaces the old one in a single step.
     """
     project = find_project()
+    if out is None and not site:
+        from ..incremental import current_manifest
+        from ..settings import base_iri
+
+        manifest = current_manifest(project, project.dist, base_iri())
+        if manifest is not None:
+            if not quiet:
+                kinds = ", ".join(f"{n} {kind}" for kind, n in manifest["records"].items())
+                click.echo(f"{sum(manifest['records'].values())} records valid ({kinds})")
+                click.echo(f"nothing changed since the last build: dist/ is current ({manifest['triples']:,} triples, version {manifest.get('version')})")
+            return
+    from ..build import BuildFailed, build
+    from ..problems import count_line, render_text
+
     try:
         report = build(project, out=out, site=site, on_wait=lambda: err("waiting for another build to finish…"))
     except BuildFailed as failed:
@@ -39,9 +51,14 @@ def build_command(out: Path | None, site: bool, quiet: bool) -> None:
     kinds = ", ".join(f"{n} {kind}" for kind, n in report.records_by_kind.items())
     tombstones = f", {report.tombstones} tombstone{'s' if report.tombstones != 1 else ''}" if report.tombstones else ""
     click.echo(f"{sum(report.records_by_kind.values())} records valid ({kinds}){tombstones}")
-    click.echo(f"{report.triples:,} triples published to {shown_out}/ (version {report.version}) in {report.seconds:.1f} s:")
+    if report.changed == 0:
+        click.echo(f"nothing changed since the last build: {shown_out}/ is current ({report.triples:,} triples, "
+                   f"version {report.version}; checked in {report.seconds:.2f} s)")
+        return
+    how = f", {report.changed} changed record{'s' if report.changed != 1 else ''} read again" if report.changed else ""
+    click.echo(f"{report.triples:,} triples published to {shown_out}/ (version {report.version}) in {report.seconds:.1f} s{how}:")
     folders: dict[str, list[int]] = {}
-    for name, size in report.files.items():
+    for name, size in sorted(report.files.items()):
         if "/" in name:
             folders.setdefault(name.split("/")[0], []).append(size)
         else:

@@ -16,10 +16,9 @@ from ..ontology import Kind, Ontology
 from ..problems import Problem
 from ..settings import Project
 from .fastyaml import read_simple
+from .layout import COMPANION_SUFFIXES, RECORD_SUFFIX
 from .yaml12 import Document, Mark, YamlError, check_text, parse, parse_text
 
-RECORD_SUFFIX = ".yaml"
-COMPANION_SUFFIXES = {".txt"}  # a source's cleaned text lives beside its record
 
 
 @dataclass

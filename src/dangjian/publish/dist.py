@@ -97,6 +97,34 @@ class Staging:
         return self.written[name]
 
 
+    def link(self, name: str, source: Path, written: Written) -> None:
+        """Take an unchanged file from the previous build as it is (a hard link, no copy)."""
+        target = self.folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.link(source, target)
+        self.written[name] = written
+
+    def splice(self, name: str, head: str, pieces, tail: str = "") -> Written:
+        """Write a file from its head, then pieces that are either new text or a byte range
+        (old file, offset, length) of a previous file, copied in the kernel, then its tail."""
+        target = self.folder / name
+        digest, size = hashlib.sha256(), 0
+        with open(target, "wb") as handle:
+            for piece in (head, *pieces, tail):
+                if isinstance(piece, tuple):
+                    source, offset, length = piece
+                    with open(source, "rb") as old:
+                        old.seek(offset)
+                        data = old.read(length)
+                else:
+                    data = piece.encode("utf-8") if isinstance(piece, str) else piece
+                digest.update(data)
+                size += len(data)
+                handle.write(data)
+        self.written[name] = Written(size, digest.hexdigest())
+        return self.written[name]
+
+
 @contextmanager
 def staged(dist: Path, lock_folder: Path | None = None, on_wait=None):
     """Write into a staging folder; when the block ends normally, it replaces ``dist`` in one

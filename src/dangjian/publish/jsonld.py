@@ -200,6 +200,9 @@ def _lexical(value) -> str:
     return str(value)
 
 
+JSONLD_TAIL = "  ]\n}\n"
+
+
 def jsonld_document(head: str, blocks) -> list[str]:
     """A JSON-LD document from its head and the records' blocks, as pieces to write in order."""
     pieces = [head, *blocks]
@@ -208,7 +211,7 @@ def jsonld_document(head: str, blocks) -> list[str]:
         last -= 1
     if last > 0:
         pieces[last] = pieces[last][:-2] + "\n"  # no comma after the last node
-    pieces.append("  ]\n}\n")
+    pieces.append(JSONLD_TAIL)
     return pieces
 
 

@@ -62,7 +62,7 @@ def check_project(project: Project, ontology: Ontology | None = None, only: list
         kept.append(item)
     reference_problems, flagged = check_references(mapped, ontology, unreadable)
     problems = first_word_wins(problems + reference_problems + check_shapes(mapped, ontology, flagged)
-                               + check_releases(project, mapped, ontology))
+                               + check_releases(project, {(r.kind.name, r.id) for r in mapped.records.values()}, ontology))
     if only is not None:
         wanted = {project.relative(path) for path in only}
         problems = [p for p in problems if p.path in wanted]

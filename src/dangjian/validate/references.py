@@ -15,21 +15,46 @@ import difflib
 from ..map import Mapped
 from ..ontology import Ontology
 from ..problems import Problem
+from ..suggest import Suggester
 
 
-def check_references(mapped: Mapped, ontology: Ontology, unreadable: set[tuple[str, str]] = frozenset()) -> tuple[list[Problem], set[tuple[str, str, str]]]:
+class Directory:
+    """The records that exist: ids by kind, the kind of each id, and the tombstones (each with
+    the id that replaced it, or None when withdrawn)."""
+
+    def __init__(self, entries):
+        self.ids_by_kind: dict[str, set[str]] = {}
+        self.kind_of_id: dict[str, str] = {}
+        self.tombstones: dict[str, str | None] = {}
+        self._suggesters: dict[str, Suggester] = {}
+        for kind, record_id, tombstone, replacement in entries:
+            self.ids_by_kind.setdefault(kind, set()).add(record_id)
+            self.kind_of_id[record_id] = kind
+            if tombstone:
+                self.tombstones[record_id] = replacement
+
+    @classmethod
+    def of(cls, mapped: Mapped, ontology: Ontology) -> "Directory":
+        tombstones = tombstones_of(mapped, ontology)
+        return cls((r.kind.name, r.id, r.id in tombstones, tombstones.get(r.id)) for r in mapped.records.values())
+
+    def nearest(self, kind: str, record_id: str) -> str | None:
+        if kind not in self._suggesters:
+            self._suggesters[kind] = Suggester(self.ids_by_kind.get(kind, ()))
+        return self._suggesters[kind].nearest(record_id)
+
+
+def check_references(mapped: Mapped, ontology: Ontology, unreadable: set[tuple[str, str]] = frozenset(),
+                     directory: Directory | None = None) -> tuple[list[Problem], set[tuple[str, str, str]]]:
     """Problems for references that name no record; and every statement whose sh:class result
-    is already explained (by a problem here, or by the unreadable file it points to)."""
-    ids_by_kind: dict[str, set[str]] = {}
-    kind_of_id: dict[str, str] = {}
-    for record in mapped.records.values():
-        ids_by_kind.setdefault(record.kind.name, set()).add(record.id)
-        kind_of_id[record.id] = record.kind.name
+    is already explained (by a problem here, or by the unreadable file it points to).
+    ``directory`` says which records exist, when ``mapped`` holds only some of them."""
+    directory = directory or Directory.of(mapped, ontology)
+    ids_by_kind, kind_of_id, tombstones = directory.ids_by_kind, directory.kind_of_id, directory.tombstones
     vocabulary = {f"<{s}>" for s in ontology.vocabulary_graph.subjects()}
     terms = {f"<{term.predicate}>": term for term in ontology.terms.values() if term.shape in ("reference", "vocab")}
     id_prefix = len(ontology.base + "id/") + 1  # '<' and the base
 
-    tombstones = tombstones_of(mapped, ontology)
     problems, flagged = [], set()
     for triple in mapped.references:
         term = terms.get(triple[1])
@@ -57,8 +82,8 @@ def check_references(mapped: Mapped, ontology: Ontology, unreadable: set[tuple[s
             if actual:
                 message = f"`{target_id}` is {_a(actual)} record; expected the id of {_a(kind)} record"
             else:
-                close = difflib.get_close_matches(target_id, sorted(ids_by_kind.get(kind, ())), n=1, cutoff=0.6)
-                hint = f"; did you mean `{close[0]}`?" if close else ""
+                close = directory.nearest(kind, target_id)
+                hint = f"; did you mean `{close}`?" if close else ""
                 message = f"no {kind} record has the id `{target_id}`{hint}"
         else:
             if target in vocabulary:
@@ -76,14 +101,7 @@ def check_references(mapped: Mapped, ontology: Ontology, unreadable: set[tuple[s
 
 def tombstones_of(mapped: Mapped, ontology: Ontology) -> dict[str, str | None]:
     """Tombstone ids, each with the id that replaced it (None when withdrawn)."""
-    replacing = [ontology.key_for(p) for p in ontology.tombstone_predicates
-                 if ontology.terms[ontology.key_for(p)].shape == "reference"]
-    found: dict[str, str | None] = {}
-    for record in mapped.records.values():
-        if ontology.is_tombstone(record.data):
-            replacement = next((record.data[key] for key in replacing if isinstance(record.data.get(key), str)), None)
-            found[record.id] = replacement
-    return found
+    return {record.id: ontology.replacement_of(record.data) for record in mapped.records.values() if ontology.is_tombstone(record.data)}
 
 
 def _a(word: str) -> str:

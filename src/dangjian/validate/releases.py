@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import difflib
 
-from ..map import Mapped
 from ..ontology import Ontology
 from ..problems import Problem
 from ..releases import releases
 from ..settings import Project
 
 
-def check_releases(project: Project, mapped: Mapped, ontology: Ontology) -> list[Problem]:
-    present = {(r.kind.name, r.id) for r in mapped.records.values()}
+def check_releases(project: Project, present: set[tuple[str, str]], ontology: Ontology) -> list[Problem]:
+    """``present``: the (kind, id) of every record there is now."""
     ids_by_kind: dict[str, list[str]] = {}
     for kind, record_id in present:
         ids_by_kind.setdefault(kind, []).append(record_id)

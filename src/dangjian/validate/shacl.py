@@ -252,8 +252,10 @@ def one_per_shape(problems: list[Problem]) -> list[Problem]:
     return sorted(best.values())
 
 
-def check_shapes(mapped: Mapped, ontology: Ontology, skip: set, every_result: bool = False, engine: str = "shacl") -> list[Problem]:
-    """SHACL problems; ``every_result`` keeps each result, even where others say the same."""
-    results = ENGINES[engine](data_text(mapped, ontology), ontology)
+def check_shapes(mapped: Mapped, ontology: Ontology, skip: set, every_result: bool = False, engine: str = "shacl",
+                 extra: str = "") -> list[Problem]:
+    """SHACL problems; ``every_result`` keeps each result, even where others say the same;
+    ``extra`` is N-Triples the records need beside them (the class of records they name)."""
+    results = ENGINES[engine](data_text(mapped, ontology) + extra, ontology)
     problems = ResultReader(mapped, ontology).problems(results, skip)
     return problems if every_result else one_per_shape(problems)

@@ -1,0 +1,215 @@
+"""Rebuilds that reuse the previous build.
+
+A full build leaves an index in ``.cache/``: for every record, the signature of its files
+(modification time and size of the YAML file and of its companions), its kind, id and subject,
+the records it names, whether it is a tombstone, the hash of its statements, and the length of
+its block in each dump. The next build compares signatures:
+
+- nothing changed, and dist/ is the build the index describes: dist/ is current;
+- a few records changed: only they are read again. They, and the records that name them (or
+  named a record now gone), are validated again: a record's verdict depends on its own files and
+  on the existence, kind and content of the records it names, and on nothing else. The dumps are
+  then spliced: each unchanged record's block is copied byte for byte from the previous dump;
+- anything else (many changes, a changed ontology or program, dist/ not the indexed build, a
+  site or a release): a full build, which writes the index afresh.
+
+The tests check that a rebuild gives exactly the bytes a full build gives.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from typing import NamedTuple
+from pathlib import Path
+
+import json
+
+from . import __version__
+from .load.layout import COMPANION_SUFFIXES, RECORD_SUFFIX
+from .settings import Project
+
+INDEX_FILE = "build-index.sqlite"
+DUMPS = ("dangjian.ttl", "dangjian.nt", "dangjian.jsonld")  # spliced; each record has a block in each
+MOST_CHANGES = 0.05  # beyond this share of records changed, a full build is as quick
+
+_SCHEMA = """
+create table if not exists meta (key text primary key, value text not null);
+create table if not exists records (
+    shown text primary key, kind text not null, id text not null, subject text not null,
+    signature text not null, turtle integer not null, ntriples integer not null, jsonld integer not null,
+    triples integer not null, hash text not null, tombstone integer not null, replacement text,
+    refs text not null
+);
+"""
+
+
+def fingerprint(project: Project, base: str) -> str:
+    """What every record's processing depends on besides its files: the program and the ontology."""
+    digest = hashlib.sha256(f"{__version__}\n{base}\n".encode())
+    package = Path(__file__).parent
+    for folder in (package, project.ontology):
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            digest.update(str(path.relative_to(folder)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def signatures(project: Project, folders) -> tuple[dict[str, str], bool]:
+    """Each record file, as shown, with the signature of its file and its companions
+    ("mtime:size", then "name:mtime:size" of each companion); and whether records/ holds
+    nothing else (stray files are reported by a full validation)."""
+    found: dict[str, str] = {}
+    records_shown = project.relative(project.records)
+    folders = set(folders)
+    clean = all(entry.name.startswith(".") or entry.name in folders for entry in os.scandir(project.records))
+    companions: dict[str, list[str]] = {}
+    for folder in sorted(folders):
+        path = project.records / folder
+        if not path.is_dir():
+            continue
+        with os.scandir(path) as scanned:
+            entries = [entry for entry in scanned if not entry.name.startswith(".")]
+        prefix = f"{records_shown}/{folder}/"
+        for entry, stat in zip(entries, _stats(entries)):
+            name = entry.name
+            if name.endswith(RECORD_SUFFIX) and name.count(".") == 1:
+                found[prefix + name] = f"{stat.st_mtime_ns}:{stat.st_size}"
+            elif name.endswith(COMPANION_SUFFIXES) and stat is not None:
+                stem = name.split(".", 1)[0]
+                companions.setdefault(prefix + stem + RECORD_SUFFIX, []).append(f"{name}:{stat.st_mtime_ns}:{stat.st_size}")
+            else:
+                clean = False
+    for shown, parts in companions.items():
+        if shown not in found:
+            clean = False  # a companion without its record
+            continue
+        found[shown] += "|" + "|".join(sorted(parts))
+    return found, clean
+
+
+def _stats(entries) -> list:
+    """stat() of every file among the entries (None for anything else)."""
+    out = []
+    for entry in entries:
+        try:
+            out.append(entry.stat() if entry.is_file() else None)
+        except OSError:
+            out.append(None)
+    return out
+
+
+class Row(NamedTuple):
+    shown: str
+    kind: str
+    id: str
+    subject: str
+    signature: str
+    turtle: int
+    ntriples: int
+    jsonld: int
+    triples: int
+    hash: str
+    tombstone: bool
+    replacement: str | None
+    refs: str  # the subjects it names, one a line
+
+
+ROW_FIELDS = {"dangjian.ttl": "turtle", "dangjian.nt": "ntriples", "dangjian.jsonld": "jsonld"}
+ROW_FIELDS.update({name: name for name in Row._fields})
+# The columns of the rows ordered_rows() gives (plain tuples: a hundred thousand are read at once).
+ORDERED_COLUMNS = ("shown", "kind", "id", "subject", "dangjian.ttl", "dangjian.nt", "dangjian.jsonld", "triples", "hash",
+                   "tombstone", "replacement")
+SHOWN, KIND, ID, SUBJECT, _TTL, _NT, _JSONLD, TRIPLES, HASH, TOMBSTONE, REPLACEMENT = range(len(ORDERED_COLUMNS))
+
+
+class BuildIndex:
+    """The index of the last full or spliced build of dist/."""
+
+    def __init__(self, project: Project):
+        self.project = project
+        self.path = project.cache / INDEX_FILE
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(self.path)
+        connection.executescript(_SCHEMA)
+        return connection
+
+    def meta(self) -> dict[str, str]:
+        if not self.path.exists():
+            return {}
+        with self._connect() as connection:
+            return dict(connection.execute("select key, value from meta"))
+
+    def signatures(self) -> dict[str, str]:
+        with self._connect() as connection:
+            return dict(connection.execute("select shown, signature from records"))
+
+    def ordered_rows(self) -> list[tuple]:
+        """Every record's row, in subject order (the order of the dumps), as ORDERED_COLUMNS."""
+        columns = ", ".join(ROW_FIELDS[c] for c in ORDERED_COLUMNS)
+        with self._connect() as connection:
+            return connection.execute(f"select {columns} from records order by subject").fetchall()
+
+    def referrers(self, subjects: set[str]) -> set[str]:
+        """The records that name any of ``subjects``."""
+        found: set[str] = set()
+        with self._connect() as connection:
+            for subject in sorted(subjects):
+                found.update(s for (s,) in connection.execute("select shown from records where instr(refs, ?) > 0", (subject,)))
+        return found
+
+    def write(self, rows: dict[str, Row], removed: set[str], meta: dict[str, str], replace: bool) -> None:
+        with self._connect() as connection:
+            if replace:
+                connection.execute("delete from records")
+                connection.execute("delete from meta")
+            connection.executemany("delete from records where shown = ?", [(s,) for s in removed])
+            connection.executemany("insert or replace into records values (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                                   [(r.shown, r.kind, r.id, r.subject, r.signature, r.turtle, r.ntriples, r.jsonld, r.triples,
+                                     r.hash, int(r.tombstone), r.replacement, r.refs) for r in rows.values()])
+            connection.executemany("insert or replace into meta values (?, ?)", sorted(meta.items()))
+
+    def forget(self) -> None:
+        """After a failed or partial build: the next one is a full build."""
+        if self.path.exists():
+            with self._connect() as connection:
+                connection.execute("delete from meta where key = 'manifest'")
+
+
+def manifest_hash(dist: Path) -> str | None:
+    try:
+        return hashlib.sha256((dist / "manifest.json").read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def current_manifest(project: Project, out: Path, base: str) -> dict | None:
+    """The manifest of dist/ when no record, ontology or program changed since the build that
+    wrote it; None otherwise. Reads no record, parses nothing: only the files' signatures."""
+    index = BuildIndex(project)
+    meta = index.meta()
+    if not meta.get("folders") or meta.get("manifest") != manifest_hash(out) or meta.get("fingerprint") != fingerprint(project, base):
+        return None
+    current, clean = signatures(project, json.loads(meta["folders"]))
+    if not clean or meta.get("signatures") != signature_digest(current):
+        return None
+    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+
+
+def signature_digest(current: dict[str, str]) -> str:
+    """One digest of every file's signature: what "nothing changed" compares, without reading
+    the index's rows."""
+    return hashlib.sha256("".join(f"{shown}\t{sig}\n" for shown, sig in sorted(current.items())).encode()).hexdigest()
+
+
+def row_of(processed, signature: str, ontology, tombstone: bool, replacement: str | None) -> Row:
+    """The index row of a record processed for publishing."""
+    records = "<" + ontology.record_iri("", "")[:-1]
+    refs = sorted({o for _s, _p, o in processed.references if o.startswith(records)})
+    return Row(processed.shown, processed.kind.name, processed.record.id, processed.subject, signature,
+               len(processed.turtle.encode("utf-8")), len(processed.ntriples.encode("utf-8")), len(processed.jsonld.encode("utf-8")),
+               processed.triples, hashlib.sha256(processed.ntriples.encode("utf-8")).hexdigest(), tombstone, replacement,
+               "\n".join(refs))

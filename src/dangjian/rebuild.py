@@ -1,0 +1,238 @@
+"""The quick rebuild: when a few records changed since the last build, read and check only what
+they touch, and splice the dumps (see :mod:`dangjian.incremental` for why that is safe)."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from pathlib import Path
+
+from .build import (DATASET_DESCRIPTION, DATASET_NAME, RELEASES_FOLDER, BuildFailed, BuildReport, dump_heads,
+                    manifest_facts_of)
+from .cite import DATASET_AUTHOR
+from .incremental import (DUMPS, HASH, ID, KIND, MOST_CHANGES, ORDERED_COLUMNS, REPLACEMENT, ROW_FIELDS, SHOWN, SUBJECT,
+                          TOMBSTONE, TRIPLES, BuildIndex, Row, fingerprint, manifest_hash, row_of, signature_digest,
+                          signatures)
+from .load.records import IdRegister
+from .map import Mapped
+from .ontology import Ontology
+from .process import process_files
+from .publish.bulk import bulk_dumps, line_blocks
+from .publish.dist import Written, staged
+from .publish.jsonld import JSONLD_TAIL
+from .publish.manifest import write_manifest
+from .publish.nquads import release_graph
+from .publish.void import write_void
+from .releases import dataset_version, releases
+from .settings import Project
+from .validate import Verdict, first_word_wins
+from .validate.references import Directory, check_references
+from .validate.releases import check_releases
+from .validate.shacl import check_shapes
+
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+
+
+def quick_rebuild(project: Project, ontology: Ontology, out: Path, on_wait=None) -> BuildReport | None:
+    """A spliced rebuild, or None when a full build is needed."""
+    started = time.perf_counter()
+    index = BuildIndex(project)
+    meta = index.meta()
+    if not meta or meta.get("manifest") != manifest_hash(out) or meta.get("fingerprint") != fingerprint(project, ontology.base):
+        return None
+    current, clean = signatures(project, ontology.kinds_by_folder)
+    if not clean:
+        return None
+    known = index.signatures()
+    changed = sorted(shown for shown, signature in current.items() if known.get(shown) != signature)
+    removed = {shown for shown in known if shown not in current}
+    if not changed and not removed:
+        return unchanged_report(out, started)
+    if len(changed) + len(removed) > max(50, MOST_CHANGES * len(known)):
+        return None
+    old_rows = index.ordered_rows()
+    replaced = set(changed) | removed
+
+    # What to read again: the changed records, and the records that name a changed or removed one.
+    touched = {row[SUBJECT] for row in old_rows if row[SHOWN] in replaced}
+    referrers = sorted(index.referrers(touched) - replaced)
+    items = [(project.root / shown, ontology.kinds_by_folder[Path(shown).parent.name], shown) for shown in (*changed, *referrers)]
+    processed = process_files(items, ontology, ontology.output_prefixes, render=True)
+    verdict = check_some(project, ontology, processed, old_rows, replaced)
+    if not verdict.valid:
+        raise BuildFailed(verdict)
+
+    fresh = {}
+    for item in processed:
+        if item.shown in replaced:
+            tombstone = ontology.is_tombstone(item.record.data)
+            fresh[item.shown] = row_of(item, current[item.shown], ontology, tombstone,
+                                       ontology.replacement_of(item.record.data) if tombstone else None)
+    new_rows = sorted([row for row in old_rows if row[SHOWN] not in replaced] + [as_ordered(row) for row in fresh.values()],
+                      key=lambda row: row[SUBJECT])
+    blocks = {item.shown: item for item in processed if item.shown in fresh}
+
+    live = [row for row in new_rows if not row[TOMBSTONE]]
+    by_kind = dict(sorted(Counter(row[KIND] for row in live).items()))
+    triples = sum(row[TRIPLES] for row in new_rows)
+    hashes = {row[SUBJECT][1:-1]: row[HASH] for row in new_rows} if releases(project) else {}
+    version, issued, previous = dataset_version(project, hashes, ontology.base)
+    facts = {"dataset": DATASET_NAME, "version": version, "issued": issued, "previous": previous, "base": ontology.base,
+             "records": by_kind, "tombstones": len(new_rows) - len(live), "triples": triples,
+             "description": DATASET_DESCRIPTION, "creator": DATASET_AUTHOR}
+    heads = dump_heads(ontology, version)
+    old_manifest = _old_manifest(out)
+    with staged(out, on_wait=on_wait) as staging:
+        for name in DUMPS:
+            pieces = splice_pieces(name, old_rows, new_rows, replaced, blocks, out / name, int(meta[f"head:{name}"]))
+            staging.splice(name, heads[name], pieces, JSONLD_TAIL if name == "dangjian.jsonld" else "")
+        spliced = staging.folder / "dangjian.nt"  # the bulk dumps are compressed afresh from it
+        for name, pieces in bulk_dumps(lambda: line_blocks(spliced), release_graph(ontology.base, version)).items():
+            staging.write(name, pieces)
+        for name, facts_of_file in old_manifest.items():
+            if name in DUMPS or name in ("void.ttl", "manifest.json") or not (out / name).is_file():
+                continue
+            if name.startswith(f"{RELEASES_FOLDER}/") or name in ("ontology.ttl", "context.jsonld"):
+                staging.link(name, out / name, Written(facts_of_file["bytes"], facts_of_file["sha256"]))
+        first = live[0][SUBJECT][1:-1] if live else None
+        staging.write("void.ttl", write_void(ontology, facts, dict(staging.written), first))
+        staging.write("manifest.json", write_manifest(dict(staging.written), manifest_facts_of(facts)))
+    index.write(fresh, removed, {"manifest": manifest_hash(out), "signatures": signature_digest(current),
+                                 **{f"head:{n}": str(len(heads[n].encode())) for n in DUMPS}}, replace=False)
+    report = BuildReport(verdict, out, {n: w.bytes for n, w in staging.written.items()}, by_kind, triples,
+                         time.perf_counter() - started)
+    report.version, report.tombstones, report.facts = version, facts["tombstones"], facts
+    report.hashes = hashes
+    report.changed = len(changed) + len(removed)
+    return report
+
+
+def as_ordered(row: Row) -> tuple:
+    """A fresh index row as ordered_rows() gives rows."""
+    return tuple(getattr(row, ROW_FIELDS[column]) for column in ORDERED_COLUMNS)
+
+
+def unchanged_report(out: Path, started: float) -> BuildReport:
+    import json
+
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    report = BuildReport(Verdict([], None, []), out, {n: f["bytes"] for n, f in manifest["files"].items()},
+                         manifest["records"], manifest["triples"], time.perf_counter() - started)
+    report.version, report.tombstones = manifest.get("version", ""), manifest.get("tombstones", 0)
+    report.changed = 0
+    return report
+
+
+def _old_manifest(out: Path) -> dict:
+    import json
+
+    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]
+
+
+def check_some(project: Project, ontology: Ontology, processed, old_rows: list[tuple], replaced: set[str]) -> Verdict:
+    """Validate the records read again, against every record there is."""
+    mapped = Mapped(ontology)
+    register = IdRegister(ontology.id_key)
+    reread = {item.shown for item in processed}
+    others = [row for row in old_rows if row[SHOWN] not in replaced and row[SHOWN] not in reread]
+    register.first.update({row[ID]: _Stub(row[SHOWN]) for row in others})
+    problems, unreadable, kept = [], set(), []
+    for item in processed:
+        problems += item.problems
+        if item.record is None:
+            unreadable.add((item.kind.name, item.path.stem))
+            continue
+        taken = register.claim(item.record)
+        if taken:
+            problems.append(taken)
+            continue
+        mapped.add(item.subject, item.record, item.references, item.blanks, item.ntriples, item.triples)
+        kept.append(item)
+    own = Directory.of(mapped, ontology)
+    directory = Directory((row[KIND], row[ID], row[TOMBSTONE], row[REPLACEMENT]) for row in others)
+    for kind, ids in own.ids_by_kind.items():
+        directory.ids_by_kind.setdefault(kind, set()).update(ids)
+        directory.kind_of_id.update((record_id, kind) for record_id in ids)
+    directory.tombstones.update(own.tombstones)
+    reference_problems, flagged = check_references(mapped, ontology, unreadable, directory)
+    # The records named from outside the set exist (or the reference check said otherwise): a
+    # statement of their class is all SHACL needs of them. Results about them are not asked for.
+    outside = set()
+    for _s, _p, o in mapped.references:
+        split = ontology.split_record_iri(o[1:-1]) if o not in mapped.records else None
+        if split and split[1] in directory.ids_by_kind.get(split[0], ()):
+            outside.add((o, split[0]))
+    extra = "".join(f"{o} {RDF_TYPE} <{ontology.kinds[kind].class_iri}> .\n" for o, kind in sorted(outside))
+    checked = {item.shown for item in kept}
+    shacl_problems = [p for p in check_shapes(mapped, ontology, flagged, extra=extra) if p.path in checked]
+    released = []
+    if releases(project):
+        present = {(kind, record_id) for kind, ids in directory.ids_by_kind.items() for record_id in ids}
+        released = check_releases(project, present, ontology)
+    problems = first_word_wins(problems + reference_problems + shacl_problems + released)
+    kept.sort(key=lambda item: item.subject)
+    return Verdict([item.record for item in kept], mapped, sorted(set(problems)), kept)
+
+
+class _Stub:
+    """An unchanged record, as the id register needs it: where its id is claimed."""
+
+    def __init__(self, shown: str):
+        self.shown_path = shown
+
+
+def splice_pieces(name: str, old_rows: list[tuple], new_rows: list[tuple], replaced: set[str], blocks: dict,
+                  old_path: Path, old_head: int) -> list:
+    """The new dump as pieces: the changed records' new blocks, and runs of unchanged records'
+    blocks copied from the old file. Both row lists are in subject order, and differ only where
+    records changed, so the work is proportional to the changes, not to the records."""
+    from bisect import bisect_left
+    from itertools import accumulate
+
+    jsonld = name == "dangjian.jsonld"
+    column = ORDERED_COLUMNS.index(name)
+    lengths = [row[column] for row in old_rows]
+    offsets = list(accumulate(lengths, initial=old_head))  # offsets[i]: where old block i starts
+    count = len(old_rows)
+    subjects = [row[SUBJECT] for row in old_rows]
+    dropped = [i for i, row in enumerate(old_rows) if row[SHOWN] in replaced]
+    inserts = [(bisect_left(subjects, row[SUBJECT]), row[SUBJECT], row[SHOWN]) for row in new_rows if row[SHOWN] in blocks]
+
+    # Segments in order: ("old", i, j) for old blocks [i, j), ("new", text).
+    segments: list[tuple] = []
+    cursor = 0
+    events = sorted([(position, 0, shown) for position, _subject, shown in inserts] + [(i, 1, None) for i in dropped])
+    for position, kind, shown in events:
+        if position > cursor:
+            segments.append(("old", cursor, position))
+            cursor = position
+        if kind == 0:
+            segments.append(("new", getattr(blocks[shown], _ATTRIBUTE[name])))
+        else:
+            cursor = position + 1
+    if cursor < count:
+        segments.append(("old", cursor, count))
+
+    pieces: list = []
+    last = len(segments) - 1
+    for number, segment in enumerate(segments):
+        final = number == last
+        if segment[0] == "new":
+            text = segment[1]
+            pieces.append(text[:-2] + "\n" if jsonld and final else text)
+            continue
+        _, i, j = segment
+        start = offsets[i]
+        end = offsets[j - 1] + lengths[j - 1]
+        if jsonld and j == count:
+            end -= 1  # the old file's last block has no comma
+        if not jsonld or final == (j == count):
+            pieces.append((old_path, start, end - start))
+        elif final:  # an old block that now ends the document: drop its comma
+            pieces += [(old_path, start, end - start - 2), "\n"]
+        else:  # the old last block, no longer last: give it its comma
+            pieces += [(old_path, start, end - start - 1), ",\n"]
+    return pieces
+
+
+_ATTRIBUTE = {"dangjian.ttl": "turtle", "dangjian.nt": "ntriples", "dangjian.jsonld": "jsonld"}

@@ -1,0 +1,104 @@
+"""Quick rebuilds: after any mix of edits, additions and removals, a rebuild that splices the
+previous dumps gives exactly the bytes a full build gives, and the same problems."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dangjian.build import BuildFailed, build
+from dangjian.ontology import Ontology
+from dangjian.settings import Project
+from dangjian.synthetic import generate
+from dangjian.validate import validate_project
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def full_build(project: Project, tmp: Path) -> dict[str, bytes]:
+    """What a build from nothing gives for the records as they are now."""
+    copy = tmp / "full"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(project.root / "ontology", copy / "ontology")
+    shutil.copytree(project.root / "records", copy / "records")
+    build(Project(copy))
+    return files_of(copy / "dist")
+
+
+EDITS = [
+    ("bound: exact", "bound: at-least"),
+    ("bound: at-least", "bound: exact"),
+    ("value: 1100", "value: 1100.50"),
+    ("year: 2013", "year: 2014"),
+    ("label: ", "label: 改"),
+]
+
+
+@pytest.fixture
+def project(tmp_path, repo):
+    root = tmp_path / "kb"
+    shutil.copytree(repo.ontology, root / "ontology")
+    generate(root, 300, seed=11, invalid_share=0)
+    return Project(root)
+
+
+def test_rebuilds_equal_full_builds(project, tmp_path):
+    rng = random.Random(5)
+    first = build(project)
+    assert first.changed is None  # the first build is a full one
+    again = build(project)
+    assert again.changed == 0  # nothing changed: dist/ is current
+    records = project.root / "records"
+    spliced = 0
+    for step in range(14):
+        files = sorted(records.rglob("*.yaml"))
+        action = rng.choice(["edit", "edit", "edit", "add", "remove-unreferenced", "two"])
+        if action in ("edit", "two"):
+            for path in rng.sample(files, 2 if action == "two" else 1):
+                text = path.read_text(encoding="utf-8")
+                old, new = next(((o, n) for o, n in rng.sample(EDITS, len(EDITS)) if o in text), ("label: ", "label: 新"))
+                path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        elif action == "add":
+            source = rng.choice([f for f in files if f.parent.name == "amounts"])
+            new = source.with_name(f"added-{step}.yaml")
+            new.write_text(source.read_text(encoding="utf-8").replace(f"id: {source.stem}", f"id: added-{step}"), encoding="utf-8")
+        else:
+            referenced = " ".join(f.read_text(encoding="utf-8") for f in files)
+            loose = [f for f in files if f.parent.name == "amounts" and f"previous: {f.stem}" not in referenced]
+            rng.choice(loose).unlink()
+        report = build(project)
+        assert report.changed, f"step {step} ({action}) was not a quick rebuild"
+        spliced += 1
+        assert files_of(project.dist) == full_build(project, tmp_path), f"step {step}: {action}"
+    assert spliced == 14
+
+
+def test_a_rebuild_reports_what_a_full_validation_reports(project, tmp_path):
+    build(project)
+    records = project.root / "records"
+    place = next((records / "places").glob("*.yaml"))
+    place_id = place.stem
+    before = files_of(project.dist)
+    # Remove a place that others name, and break an amount: both show in the quick rebuild.
+    place.unlink()
+    amount = next((records / "amounts").glob("*.yaml"))
+    amount.write_text(amount.read_text(encoding="utf-8").replace("bound: exact", "bound: exactly").replace("bound: at-least", "bound: exactly"), encoding="utf-8")
+    with pytest.raises(BuildFailed) as failed:
+        build(project)
+    quick = [str(p) for p in failed.value.verdict.problems]
+    full = [str(p) for p in validate_project(project, Ontology(project.ontology)).problems]
+    assert quick == full
+    assert any(f"`{place_id}`" in line for line in quick)
+    assert files_of(project.dist) == before  # nothing published
+
+
+def test_a_changed_ontology_means_a_full_build(project):
+    build(project)
+    shapes = project.root / "ontology" / "shapes.ttl"
+    shapes.write_text(shapes.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    assert build(project).changed is None
