@@ -14,6 +14,8 @@ def release_graph(base: str, version: str) -> str:
 
 
 def quads(ntriples: str, graph: str) -> str:
-    """N-Triples lines (each ending in " .") as N-Quads lines in ``graph``."""
-    name = f" <{graph}> .\n"
-    return "".join(line[: -len(" .")] + name for line in ntriples.splitlines())
+    """N-Triples lines, each ending in " .\n", as N-Quads lines in ``graph``.
+
+    A line break inside a literal is written \\n, so " .\n" occurs only where a line ends.
+    """
+    return ntriples.replace(" .\n", f" <{graph}> .\n")
