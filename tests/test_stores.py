@@ -320,6 +320,20 @@ def test_push_whose_move_fails_says_what_the_store_holds(oxigraph, release):
     assert no_temporary_graphs(oxigraph.query)
 
 
+def test_push_answers_a_basic_auth_challenge_and_sends_no_password_before_it(oxigraph, release):
+    with FlakyProxy(oxigraph.base, basic_auth=("curator", "s3cret")) as proxy:
+        endpoints = ["--endpoint", proxy.base + "/query", "--update-endpoint", proxy.base + "/update", "--store-endpoint", proxy.base + "/store"]
+        wrong = release.push(*endpoints, "--user", "curator", "--password-env", "DANGJIAN_TEST_PASSWORD", env={"DANGJIAN_TEST_PASSWORD": "guess"})
+        right = release.push(*endpoints, "--user", "curator", "--password-env", "DANGJIAN_TEST_PASSWORD", env={"DANGJIAN_TEST_PASSWORD": "s3cret"})
+        sent = list(proxy.authorizations)
+    assert wrong.returncode == 1 and "401 Unauthorized" in wrong.stderr and "nothing was changed" in wrong.stderr
+    assert right.returncode == 0, right.stderr
+    assert sent[0] is None  # each push asks without credentials first: they go only where asked for
+    assert sent.count(None) == 2 and all(a and a.startswith("Basic ") for a in sent if a is not None)
+    assert "s3cret" not in right.stdout + right.stderr
+    assert_holds_the_build(oxigraph.query, release.graph, release)
+
+
 def test_push_usage_errors_exit_2(release):
     assert release.push("--endpoint", "http://127.0.0.1:9/query", "--protocol", "gsp").returncode == 2
     assert release.push("--endpoint", "http://127.0.0.1:9/query", "--user", "dba").returncode == 2

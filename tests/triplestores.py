@@ -14,6 +14,7 @@ SPARQL Update (16300) as an xsd:integer.
 
 from __future__ import annotations
 
+import base64
 import http.server
 import json
 import os
@@ -359,9 +360,12 @@ class FlakyProxy:
     float (close unanswered now, forward that much later: the store is still at work).
     """
 
-    def __init__(self, upstream: str, plan):
+    def __init__(self, upstream: str, plan=lambda *request: "pass", basic_auth: tuple[str, str] | None = None):
+        """``basic_auth``: (user, password) the proxy asks for with HTTP basic authentication."""
         proxy = self
         self.upstream, self.plan, self.seen, self.pending = upstream, plan, [], []
+        self.authorizations: list[str | None] = []  # the Authorization header of each request
+        expected = "Basic " + base64.b64encode(f"{basic_auth[0]}:{basic_auth[1]}".encode()).decode() if basic_auth else None
         self.lock = threading.Lock()
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -372,6 +376,13 @@ class FlakyProxy:
 
             def relay(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                proxy.authorizations.append(self.headers.get("Authorization"))
+                if expected and self.headers.get("Authorization") != expected:
+                    self.send_response(401)
+                    self.send_header("WWW-Authenticate", 'Basic realm="dangjian-test"')
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 with proxy.lock:
                     proxy.seen.append((self.command, self.path))
                     action = proxy.plan(len(proxy.seen), self.command, self.path, body)
