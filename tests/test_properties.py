@@ -50,11 +50,11 @@ def test_any_file_gives_problems_or_statements(tmp_path_factory, kind, entries, 
     assert all(isinstance(p, Problem) for p in done.problems)
     if done.record is not None and not done.problems:
         # A record without problems maps to well-formed RDF that the writers keep as it is.
-        parsed = {str(q) for q in pyoxigraph.parse(done.ntriples.encode(), format=pyoxigraph.RdfFormat.N_TRIPLES)}
-        turtle = TurtleWriter(ONTOLOGY.output_prefixes).head() + done.turtle
+        parsed = {str(q) for q in pyoxigraph.parse(done.ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES)}
+        turtle = TurtleWriter(ONTOLOGY.output_prefixes).head() + done.turtle.decode("utf-8")
         again = {str(q) for q in pyoxigraph.parse(turtle.encode(), format=pyoxigraph.RdfFormat.TURTLE)}
         assert again == parsed
         writer = JsonLdWriter(ONTOLOGY)
-        document = "".join(jsonld_document(writer.head(), [done.jsonld]))
+        document = "".join(jsonld_document(writer.head(), [done.jsonld.decode("utf-8")]))
         assert {str(q) for q in pyoxigraph.parse(document.encode(), format=pyoxigraph.RdfFormat.JSON_LD)} == parsed
     shutil.rmtree(folder.parent.parent)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cite import DATASET_AUTHOR
-from .incremental import DUMPS, BuildIndex, fingerprint, manifest_hash, row_of, signature_digest, signatures
+from .incremental import DUMPS, BuildIndex, fingerprint, row_of, signature_digest, signatures
 from .ontology import Ontology
 from .publish.bulk import bulk_dumps
 from .publish.dist import staged
@@ -99,8 +99,7 @@ def build(project: Project, ontology: Ontology | None = None, out: Path | None =
     started = time.perf_counter()
     ontology = ontology or Ontology(project.ontology)
     out = out or project.dist
-    indexed = out.resolve() == project.dist.resolve() and not site and not release
-    if indexed:
+    if out.resolve() == project.dist.resolve() and not site and not release:
         from .rebuild import quick_rebuild
 
         quick = quick_rebuild(project, ontology, out, on_wait)
@@ -124,7 +123,13 @@ def build(project: Project, ontology: Ontology | None = None, out: Path | None =
              "records": by_kind, "tombstones": tombstones, "triples": verdict.mapped.triples,
              "description": DATASET_DESCRIPTION, "creator": DATASET_AUTHOR}
     kept = kept_releases(out)
-    with staged(out, on_wait=on_wait) as staging:
+    indexed = out.resolve() == project.dist.resolve()
+
+    def record_in_index():
+        manifest = staging.written["manifest.json"].sha256
+        write_index(index, project, ontology, verdict, current, version, manifest)
+
+    with staged(out, on_wait=on_wait, after=record_in_index if indexed else None) as staging:
         for name, pieces in outputs(verdict, ontology, version).items():
             staging.write(name, pieces)
         first = next((p.subject[1:-1] for p in verdict.processed if not ontology.is_tombstone(p.record.data)), None)
@@ -145,8 +150,6 @@ def build(project: Project, ontology: Ontology | None = None, out: Path | None =
             for name, content in site_files(graph, ontology, facts, dumps, releases_written).items():
                 staging.write(f"{SITE_FOLDER}/{name}", content)
         staging.write("manifest.json", write_manifest(dict(staging.written), manifest_facts_of(facts)))
-    if out.resolve() == project.dist.resolve():
-        write_index(index, project, ontology, verdict, current, version, out)
     sizes = {name: w.bytes for name, w in staging.written.items()}
     report = BuildReport(verdict, out, sizes, by_kind, verdict.mapped.triples, time.perf_counter() - started)
     report.version, report.tombstones, report.hashes, report.facts = version, tombstones, hashes, facts
@@ -154,7 +157,7 @@ def build(project: Project, ontology: Ontology | None = None, out: Path | None =
 
 
 def write_index(index: BuildIndex, project: Project, ontology: Ontology, verdict: Verdict, current: dict[str, str],
-                version: str, out: Path) -> None:
+                version: str, manifest: str) -> None:
     """Record what this build published, so that the next can splice it."""
     rows = {}
     for item in verdict.processed:
@@ -164,7 +167,7 @@ def write_index(index: BuildIndex, project: Project, ontology: Ontology, verdict
         tombstone = ontology.is_tombstone(item.record.data)
         rows[item.shown] = row_of(item, signature, ontology, tombstone, ontology.replacement_of(item.record.data) if tombstone else None)
     heads = dump_heads(ontology, version)
-    meta = {"fingerprint": fingerprint(project, ontology.base), "manifest": manifest_hash(out),
+    meta = {"fingerprint": fingerprint(project, ontology.base), "manifest": manifest,
             "folders": json.dumps(sorted(ontology.kinds_by_folder)), "signatures": signature_digest(current),
             **{f"head:{name}": str(len(heads[name].encode("utf-8"))) for name in DUMPS}}
     index.write(rows, set(), meta, replace=True)
@@ -174,4 +177,4 @@ def published_graph(verdict: Verdict, ontology: Ontology):
     """The statements a build would publish, as a :class:`dangjian.describe.Graph`."""
     from .describe import Graph
 
-    return Graph.from_ntriples("".join(p.ntriples for p in verdict.processed).encode("utf-8"), ontology)
+    return Graph.from_ntriples(b"".join(p.ntriples for p in verdict.processed), ontology)

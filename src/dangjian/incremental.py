@@ -210,6 +210,6 @@ def row_of(processed, signature: str, ontology, tombstone: bool, replacement: st
     records = "<" + ontology.record_iri("", "")[:-1]
     refs = sorted({o for _s, _p, o in processed.references if o.startswith(records)})
     return Row(processed.shown, processed.kind.name, processed.record.id, processed.subject, signature,
-               len(processed.turtle.encode("utf-8")), len(processed.ntriples.encode("utf-8")), len(processed.jsonld.encode("utf-8")),
-               processed.triples, hashlib.sha256(processed.ntriples.encode("utf-8")).hexdigest(), tombstone, replacement,
+               len(processed.turtle), len(processed.ntriples), len(processed.jsonld),
+               processed.triples, hashlib.sha256(processed.ntriples).hexdigest(), tombstone, replacement,
                "\n".join(refs))

@@ -77,11 +77,11 @@ class Mapped:
     records: dict[str, Record] = field(default_factory=dict)  # by subject term, '<iri>'
     owners: dict[str, str] = field(default_factory=dict)  # blank node -> its record's subject
     references: list[Triple] = field(default_factory=list)  # statements naming records or values
-    ntriples: list[str] = field(default_factory=list)  # each record's statements, as N-Triples
+    ntriples: list[bytes] = field(default_factory=list)  # each record's statements, as N-Triples in UTF-8
     triples: int = 0  # how many statements, derived ones included
     _traces: dict[str, dict] = field(default_factory=dict, repr=False)
 
-    def add(self, subject: str, record: Record, references: list, blanks: list, ntriples: str, triples: int) -> None:
+    def add(self, subject: str, record: Record, references: list, blanks: list, ntriples: bytes, triples: int) -> None:
         self.records[subject] = record
         self.references += references
         for blank in blanks:
@@ -345,7 +345,7 @@ def map_records(records: list[Record], ontology: Ontology) -> tuple[Mapped, list
         references = [t for t in triples if t[1] in checked]
         blanks = sorted({t[0] for t in triples if t[0][0] == "_"})
         triples += derive(triples, ontology)
-        lines = "".join(sorted({f"{s} {p} {o} .\n" for s, p, o in triples}))
+        lines = "".join(sorted({f"{s} {p} {o} .\n" for s, p, o in triples})).encode("utf-8")
         mapped.add(subject, record, references, blanks, lines, len(set(triples)))
         everything += triples
     return mapped, everything

@@ -41,9 +41,10 @@ class Processed:
     references: list[tuple[str, str, str]] = field(default_factory=list)  # statements naming records or values
     blanks: list[str] = field(default_factory=list)  # blank nodes the record owns
     triples: int = 0
-    ntriples: str = ""  # the record's statements, sorted, one a line
-    turtle: str = ""  # its block of Turtle
-    jsonld: str = ""  # its JSON-LD nodes, one a line
+    # The record's pieces of each dump, in UTF-8 (a hundred thousand of each stay in memory).
+    ntriples: bytes = b""  # its statements, sorted, one a line
+    turtle: bytes = b""  # its block of Turtle
+    jsonld: bytes = b""  # its JSON-LD nodes, one a line
 
 
 class Processor:
@@ -71,10 +72,10 @@ class Processor:
         derived = derive(triples, self.ontology)
         triples += derived
         done.triples = len(set(triples))
-        done.ntriples = "".join(sorted({f"{s} {p} {o} .\n" for s, p, o in triples}))
+        done.ntriples = "".join(sorted({f"{s} {p} {o} .\n" for s, p, o in triples})).encode("utf-8")
         if self.render and not done.problems:  # a record with problems is never published
-            done.turtle = self.turtle.record_block(record, done.subject, triples)
-            done.jsonld = self.jsonld.record_block(record, done.subject, derived)
+            done.turtle = self.turtle.record_block(record, done.subject, triples).encode("utf-8")
+            done.jsonld = self.jsonld.record_block(record, done.subject, derived).encode("utf-8")
         record.raw = b""  # positions, when needed, are read again from the file
         return done
 

@@ -18,7 +18,7 @@ from .map import Mapped
 from .ontology import Ontology
 from .process import process_files
 from .publish.bulk import bulk_dumps, line_blocks
-from .publish.dist import Written, staged
+from .publish.dist import Written, build_lock, staged
 from .publish.jsonld import JSONLD_TAIL
 from .publish.manifest import write_manifest
 from .publish.nquads import release_graph
@@ -34,7 +34,13 @@ RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
 
 def quick_rebuild(project: Project, ontology: Ontology, out: Path, on_wait=None) -> BuildReport | None:
-    """A spliced rebuild, or None when a full build is needed."""
+    """A spliced rebuild, or None when a full build is needed. It holds the build lock
+    throughout: it reads the dumps another build could be replacing."""
+    with build_lock(out.parent, on_wait):
+        return _quick_rebuild(project, ontology, out)
+
+
+def _quick_rebuild(project: Project, ontology: Ontology, out: Path) -> BuildReport | None:
     started = time.perf_counter()
     index = BuildIndex(project)
     meta = index.meta()
@@ -82,7 +88,7 @@ def quick_rebuild(project: Project, ontology: Ontology, out: Path, on_wait=None)
              "description": DATASET_DESCRIPTION, "creator": DATASET_AUTHOR}
     heads = dump_heads(ontology, version)
     old_manifest = _old_manifest(out)
-    with staged(out, on_wait=on_wait) as staging:
+    with staged(out, locked=True) as staging:
         for name in DUMPS:
             pieces = splice_pieces(name, old_rows, new_rows, replaced, blocks, out / name, int(meta[f"head:{name}"]))
             staging.splice(name, heads[name], pieces, JSONLD_TAIL if name == "dangjian.jsonld" else "")
@@ -97,7 +103,7 @@ def quick_rebuild(project: Project, ontology: Ontology, out: Path, on_wait=None)
         first = live[0][SUBJECT][1:-1] if live else None
         staging.write("void.ttl", write_void(ontology, facts, dict(staging.written), first))
         staging.write("manifest.json", write_manifest(dict(staging.written), manifest_facts_of(facts)))
-    index.write(fresh, removed, {"manifest": manifest_hash(out), "signatures": signature_digest(current),
+    index.write(fresh, removed, {"manifest": staging.written["manifest.json"].sha256, "signatures": signature_digest(current),
                                  **{f"head:{n}": str(len(heads[n].encode())) for n in DUMPS}}, replace=False)
     report = BuildReport(verdict, out, {n: w.bytes for n, w in staging.written.items()}, by_kind, triples,
                          time.perf_counter() - started)
@@ -219,7 +225,7 @@ def splice_pieces(name: str, old_rows: list[tuple], new_rows: list[tuple], repla
         final = number == last
         if segment[0] == "new":
             text = segment[1]
-            pieces.append(text[:-2] + "\n" if jsonld and final else text)
+            pieces.append(text[:-2] + b"\n" if jsonld and final else text)
             continue
         _, i, j = segment
         start = offsets[i]

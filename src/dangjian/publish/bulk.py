@@ -13,17 +13,17 @@ from .nquads import quads
 BULK_DUMPS = ("dangjian.nt.gz", "dangjian.nq.gz")
 
 
-def bulk_dumps(blocks: Callable[[], Iterable[str]], graph: str) -> dict[str, Iterator[bytes]]:
-    """Both dumps as pieces; ``blocks()`` gives the N-Triples text afresh each time, in blocks
-    of whole lines."""
+def bulk_dumps(blocks: Callable[[], Iterable[bytes]], graph: str) -> dict[str, Iterator[bytes]]:
+    """Both dumps as pieces; ``blocks()`` gives the N-Triples (UTF-8) afresh each time, in
+    blocks of whole lines."""
     return {
         "dangjian.nt.gz": gzip_pieces(blocks()),
         "dangjian.nq.gz": gzip_pieces(quads(block, graph) for block in blocks()),
     }
 
 
-def line_blocks(path: Path, size: int = 1 << 20) -> Iterator[str]:
-    """A UTF-8 text file in blocks of about ``size`` bytes that end at line ends."""
+def line_blocks(path: Path, size: int = 1 << 20) -> Iterator[bytes]:
+    """A file in blocks of about ``size`` bytes that end at line ends."""
     with open(path, "rb") as handle:
         rest = b""
         while chunk := handle.read(size):
@@ -31,6 +31,6 @@ def line_blocks(path: Path, size: int = 1 << 20) -> Iterator[str]:
             cut = chunk.rfind(b"\n") + 1
             rest = chunk[cut:]
             if cut:
-                yield chunk[:cut].decode("utf-8")
+                yield chunk[:cut]
         if rest:
-            yield rest.decode("utf-8")
+            yield rest

@@ -63,9 +63,25 @@ def build_lock(folder: Path, on_wait=None):
 
 
 def remove_leftovers(dist: Path) -> None:
-    """Staging folders of builds that were killed before they finished."""
+    """Staging folders of builds that were killed before they finished (not those of a build
+    running now: each folder's name ends with the id of the process writing it)."""
     for stale in dist.parent.glob(f".{dist.name}-*"):
+        pid = stale.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and _alive(int(pid)):
+            continue
         shutil.rmtree(stale, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # a folder this process left, from an earlier build in it
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 @dataclass(frozen=True)
@@ -126,9 +142,12 @@ class Staging:
 
 
 @contextmanager
-def staged(dist: Path, lock_folder: Path | None = None, on_wait=None):
+def staged(dist: Path, lock_folder: Path | None = None, on_wait=None, locked: bool = False, after=None):
     """Write into a staging folder; when the block ends normally, it replaces ``dist`` in one
-    step; when it raises (or is interrupted), the staging folder goes and ``dist`` stays."""
+    step; when it raises (or is interrupted), the staging folder goes and ``dist`` stays.
+
+    The swap, and ``after()`` (what must describe the new ``dist`` and nothing else, such as
+    the build index), run under the build lock; ``locked`` says the caller holds it already."""
     remove_leftovers(dist)
     staging = Staging(dist)
     staging.folder.mkdir(parents=True)
@@ -140,8 +159,15 @@ def staged(dist: Path, lock_folder: Path | None = None, on_wait=None):
     # One sync for everything written (a site has thousands of files; one fsync each is slow),
     # so that the folder swapped in is on disk, whole, before the swap.
     os.sync()
+    if locked:
+        _swap(staging.folder, dist)
+        if after:
+            after()
+        return
     with build_lock(lock_folder or dist.parent, on_wait):
         _swap(staging.folder, dist)
+        if after:
+            after()
 
 
 def write_folder(dist: Path, files: dict[str, bytes]) -> None:

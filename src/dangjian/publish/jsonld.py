@@ -210,7 +210,8 @@ def jsonld_document(head: str, blocks) -> list[str]:
     while last > 0 and not pieces[last]:
         last -= 1
     if last > 0:
-        pieces[last] = pieces[last][:-2] + "\n"  # no comma after the last node
+        newline = b"\n" if isinstance(pieces[last], bytes) else "\n"
+        pieces[last] = pieces[last][:-2] + newline  # no comma after the last node
     pieces.append(JSONLD_TAIL)
     return pieces
 

@@ -13,9 +13,9 @@ def release_graph(base: str, version: str) -> str:
     return f"{base}graph/{version}"
 
 
-def quads(ntriples: str, graph: str) -> str:
-    """N-Triples lines, each ending in " .\n", as N-Quads lines in ``graph``.
+def quads(ntriples: bytes, graph: str) -> bytes:
+    """N-Triples lines (UTF-8), each ending in " .\n", as N-Quads lines in ``graph``.
 
     A line break inside a literal is written \\n, so " .\n" occurs only where a line ends.
     """
-    return ntriples.replace(" .\n", f" <{graph}> .\n")
+    return ntriples.replace(b" .\n", f" <{graph}> .\n".encode("utf-8"))

@@ -83,7 +83,15 @@ def canonical_term(term: str) -> str:
 def data_text(mapped: Mapped, ontology: Ontology) -> str:
     """The graph SHACL sees, as N-Triples: the records, and the vocabulary their controlled
     values come from."""
-    return vocabulary_ntriples(ontology) + "".join(mapped.ntriples)
+    return vocabulary_ntriples(ontology) + b"".join(mapped.ntriples).decode("utf-8")
+
+
+def write_data(mapped: Mapped, ontology: Ontology, extra: str, handle) -> None:
+    """The same, written to a file piece by piece (no text of the whole graph in memory)."""
+    handle.write(vocabulary_ntriples(ontology).encode("utf-8"))
+    for block in mapped.ntriples:
+        handle.write(block)
+    handle.write(extra.encode("utf-8"))
 
 
 @lru_cache(maxsize=4)
@@ -103,10 +111,19 @@ def _compiled_shapes(text: str):
     return shacl.Shapes.from_text(text, format="turtle")
 
 
-def run_fast_engine(text: str, ontology: Ontology) -> list[Result]:
-    """The `shacl` package: compiled shapes, validating N-Triples text."""
+def run_fast_engine(mapped: Mapped, ontology: Ontology, extra: str = "") -> list[Result]:
+    """The `shacl` package: compiled shapes, validating an N-Triples file of the records."""
+    import os
+    import tempfile
+
     shapes = _compiled_shapes(ontology.files()["shapes.ttl"])
-    report = shapes.validate_text(text, format="ntriples")
+    handle = tempfile.NamedTemporaryFile("wb", prefix="dangjian-shacl-", suffix=".nt", delete=False)
+    try:
+        with handle:
+            write_data(mapped, ontology, extra, handle)
+        report = shapes.validate_file(handle.name)
+    finally:
+        os.unlink(handle.name)
     return [
         Result(
             focus=r.focus_node,
@@ -142,9 +159,9 @@ def _nt(term) -> str | None:
     return nt_literal(str(term), datatype=str(term.datatype) if term.datatype else None)
 
 
-def run_reference_engine(text: str, ontology: Ontology) -> list[Result]:
+def run_reference_engine(mapped: Mapped, ontology: Ontology, extra: str = "") -> list[Result]:
     """pySHACL, the reference engine."""
-    data = rdflib.Graph().parse(data=text, format="nt")
+    data = rdflib.Graph().parse(data=data_text(mapped, ontology) + extra, format="nt")
     results = run_pyshacl(data, ontology.shapes_graph)
     out = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
@@ -256,6 +273,6 @@ def check_shapes(mapped: Mapped, ontology: Ontology, skip: set, every_result: bo
                  extra: str = "") -> list[Problem]:
     """SHACL problems; ``every_result`` keeps each result, even where others say the same;
     ``extra`` is N-Triples the records need beside them (the class of records they name)."""
-    results = ENGINES[engine](data_text(mapped, ontology) + extra, ontology)
+    results = ENGINES[engine](mapped, ontology, extra)
     problems = ResultReader(mapped, ontology).problems(results, skip)
     return problems if every_result else one_per_shape(problems)
