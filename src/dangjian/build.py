@@ -11,9 +11,11 @@ from pathlib import Path
 from .cite import DATASET_AUTHOR
 from .incremental import DUMPS, BuildIndex, fingerprint, row_of, signature_digest, signatures
 from .ontology import Ontology
+from .publish.bulk import bulk_dumps
 from .publish.dist import staged
 from .publish.jsonld import JsonLdWriter, jsonld_document
 from .publish.manifest import write_manifest
+from .publish.nquads import release_graph
 from .publish.turtle import TurtleWriter, turtle_document
 from .publish.void import DOWNLOADS, write_void
 from .releases import dataset_version, record_hashes, releases
@@ -62,7 +64,8 @@ def dump_heads(ontology: Ontology, version: str) -> dict[str, str]:
 
 
 def manifest_facts_of(facts: dict) -> dict:
-    return {k: facts[k] for k in ("dataset", "version", "issued", "previous", "base", "records", "tombstones", "triples")}
+    kept = {k: facts[k] for k in ("dataset", "version", "issued", "previous", "base", "records", "tombstones", "triples")}
+    return {**kept, "graph": release_graph(facts["base"], facts["version"])}  # the named graph of dangjian.nq.gz
 
 
 def outputs(verdict: Verdict, ontology: Ontology, version: str) -> dict[str, object]:
@@ -75,6 +78,7 @@ def outputs(verdict: Verdict, ontology: Ontology, version: str) -> dict[str, obj
         "dangjian.ttl": turtle_document(heads["dangjian.ttl"], (p.turtle for p in processed)),
         "dangjian.nt": [p.ntriples for p in processed],
         "dangjian.jsonld": jsonld_document(heads["dangjian.jsonld"], [p.jsonld for p in processed]),
+        **bulk_dumps(lambda: (p.ntriples for p in processed), release_graph(ontology.base, version)),
         "ontology.ttl": (sources["vocabulary.ttl"] + "\n" + sources["shapes.ttl"]).encode("utf-8"),
         "context.jsonld": sources["context.jsonld"].encode("utf-8"),
     }

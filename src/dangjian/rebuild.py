@@ -18,9 +18,11 @@ from .load.records import IdRegister
 from .map import Mapped
 from .ontology import Ontology
 from .process import process_files
+from .publish.bulk import bulk_dumps, line_blocks
 from .publish.dist import Written, build_lock, staged
 from .publish.jsonld import JSONLD_TAIL
 from .publish.manifest import write_manifest
+from .publish.nquads import release_graph
 from .publish.void import write_void
 from .releases import dataset_version, releases
 from .settings import Project
@@ -94,6 +96,9 @@ def _quick_rebuild(project: Project, ontology: Ontology, out: Path) -> BuildRepo
         for name in DUMPS:
             pieces = splice_pieces(name, old_rows, new_rows, replaced, blocks, out / name, int(meta[f"head:{name}"]))
             staging.splice(name, heads[name], pieces, JSONLD_TAIL if name == "dangjian.jsonld" else "")
+        spliced = staging.folder / "dangjian.nt"  # the bulk dumps are compressed afresh from it
+        for name, pieces in bulk_dumps(lambda: line_blocks(spliced), release_graph(ontology.base, version)).items():
+            staging.write(name, pieces)
         for name, facts_of_file in old_manifest.items():
             if name in DUMPS or name in ("void.ttl", "manifest.json") or not (out / name).is_file():
                 continue

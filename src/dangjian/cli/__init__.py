@@ -13,6 +13,7 @@ from .. import __version__
 COMMANDS = {
     "validate": "validate:validate_command",
     "build": "build:build_command",
+    "push": "push:push_command",
     "release": "release:release_command",
     "diff": "diff:diff_command",
     "cite": "cite:cite_command",

@@ -28,6 +28,8 @@ DOWNLOADS = {
     "dangjian.ttl": "text/turtle",
     "dangjian.nt": "application/n-triples",
     "dangjian.jsonld": "application/ld+json",
+    "dangjian.nt.gz": "application/n-triples",  # gzipped: see COMPRESSED
+    "dangjian.nq.gz": "application/n-quads",
     "ontology.ttl": "text/turtle",
     "context.jsonld": "application/ld+json",
 }
@@ -35,9 +37,14 @@ DOWNLOAD_TITLES = {
     "dangjian.ttl": "The knowledge base in Turtle",
     "dangjian.nt": "The knowledge base in N-Triples",
     "dangjian.jsonld": "The knowledge base in JSON-LD",
+    "dangjian.nt.gz": "The knowledge base in N-Triples, gzipped, for bulk loaders",
+    "dangjian.nq.gz": "The knowledge base in N-Quads, gzipped, in the release's named graph, for bulk loaders",
     "ontology.ttl": "The vocabulary and SHACL shapes",
     "context.jsonld": "The JSON-LD context (YAML keys to RDF terms)",
 }
+
+
+COMPRESSED = "application/gzip"  # the dcat:compressFormat of the downloads whose names end in .gz
 
 
 def dataset_iri(base: str, version: str | None = None) -> str:
@@ -128,6 +135,8 @@ def write_void(ontology, facts: dict, written: dict, example: str | None) -> byt
         add(url, DCAT + "accessURL", url)
         add(url, DCAT + "mediaType", NamedNode(IANA + media_type))
         add(url, DCTERMS + "format", text(media_type))
+        if name.endswith(".gz"):
+            add(url, DCAT + "compressFormat", NamedNode(IANA + COMPRESSED))
         add(url, DCAT + "byteSize", typed(content.bytes, "nonNegativeInteger"))
         add(url, DCTERMS + "license", NamedNode(CC_BY))
         add(url, SPDX + "checksum", checksum)

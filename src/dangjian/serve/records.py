@@ -114,6 +114,8 @@ def routes(kb: KnowledgeBase) -> list[Route]:
 
 
 def _media(name: str) -> str:
+    if name.endswith(".gz"):
+        return "application/gzip"
     if name.endswith(".ttl"):
         return "text/turtle; charset=utf-8"
     if name.endswith(".nt"):
