@@ -99,12 +99,12 @@ def assert_holds_the_build(query_url: str, graph: str, release: Release, auth=No
     assert not problems, "\n".join(problems)
 
 
-def assert_catalogue_agrees(query_url: str, graph: str, release: Release, auth=None) -> None:
+def assert_catalogue_agrees(query_url: str, graph: str, release: Release, auth=None, **loose) -> None:
     assert CATALOGUE, "no queries to run"
     failures = []
     for path in CATALOGUE:
         query = path.read_text(encoding="utf-8")
-        problems = differences(embedded_query(release.store, query), remote_query(query_url, query, graph, auth))
+        problems = differences(embedded_query(release.store, query), remote_query(query_url, query, graph, auth), **loose)
         if problems:
             failures.append(f"{path.relative_to(REPO)}:\n  " + "\n  ".join(problems))
     assert not failures, "\n".join(failures)
@@ -384,7 +384,7 @@ def test_virtuoso_bulk_load_of_the_nquads_holds_the_build(virtuoso, release):
 def test_virtuoso_reads_our_turtle_to_exactly_our_iris(virtuoso, release):
     """Virtuoso keeps the backslash of an escaped prefixed name (amount:x\\#quote) in the IRI."""
     assert_holds_the_build(virtuoso.query, TURTLE_GRAPH, release)
-    iris = "SELECT DISTINCT ?iri WHERE { { ?iri ?p ?o } UNION { ?s ?iri ?o } UNION { ?s ?p ?iri FILTER(isIRI(?iri)) } }"
+    iris = "SELECT DISTINCT ?iri WHERE { { ?iri ?p ?o } UNION { ?s ?iri ?o } UNION { ?s ?p ?iri } FILTER(isIRI(?iri)) }"
     ours = {row["iri"]["value"] for row in embedded_query(release.store, iris)["results"]["bindings"]}
     theirs = {row["iri"]["value"] for row in remote_query(virtuoso.query, iris, TURTLE_GRAPH)["results"]["bindings"]}
     assert theirs == ours
@@ -392,9 +392,13 @@ def test_virtuoso_reads_our_turtle_to_exactly_our_iris(virtuoso, release):
 
 
 def test_virtuoso_answers_the_catalogue_as_the_embedded_store_does(virtuoso, release):
-    assert_catalogue_agrees(virtuoso.query, release.graph, release)
+    assert_catalogue_agrees(virtuoso.query, release.graph, release, **VIRTUOSO_ANSWERS)
 
 
+# Virtuoso answers a computed boolean (BIND(?a = ?b AS ?ok)) as the integer 1 or 0.
+VIRTUOSO_ANSWERS = {"booleans_as_integers": True}
+# What Virtuoso rewrites in literals that arrive by SPARQL Update (README.md tells users).
+VIRTUOSO_UPDATE_REWRITES = {"integral_decimals_as_integers": True, "year_months_as_years": True}
 VIRTUOSO_ENV = {"DANGJIAN_TEST_VIRTUOSO_PASSWORD": "dba"}
 UPDATE_GRAPH = "urn:dangjian:test:by-update"
 SCHEMA_VALUE = "SELECT ?amount ?value WHERE { ?amount <http://schema.org/value> ?value }"
@@ -409,7 +413,7 @@ def test_push_to_virtuoso_by_graph_store_protocol_replaces_the_graph(virtuoso, r
     assert not asks(virtuoso.query, f"GRAPH <{release.graph}> {{ {STALE.rstrip(' .')} }}")
     assert asks(virtuoso.query, f"GRAPH <{ELSEWHERE_GRAPH}> {{ {ELSEWHERE.rstrip(' .')} }}")
     assert no_temporary_graphs(virtuoso.query)
-    assert_catalogue_agrees(virtuoso.query, release.graph, release)
+    assert_catalogue_agrees(virtuoso.query, release.graph, release, **VIRTUOSO_ANSWERS)
 
 
 def test_push_to_virtuoso_by_sparql_update(virtuoso, release):
@@ -419,7 +423,7 @@ def test_push_to_virtuoso_by_sparql_update(virtuoso, release):
     result = release.push(*virtuoso.endpoints, "--graph", UPDATE_GRAPH, "--protocol", "update", "--batch-size", "40", env=VIRTUOSO_ENV)
     assert result.returncode == 0, result.stderr
     assert "by update" in result.stdout and "(was 1;" in result.stdout
-    assert_holds_the_build(virtuoso.query, UPDATE_GRAPH, release, integral_decimals_as_integers=True)
+    assert_holds_the_build(virtuoso.query, UPDATE_GRAPH, release, **VIRTUOSO_UPDATE_REWRITES)
     assert not asks(virtuoso.query, f"GRAPH <{UPDATE_GRAPH}> {{ {STALE.rstrip(' .')} }}")
     assert asks(virtuoso.query, f"GRAPH <{ELSEWHERE_GRAPH}> {{ {ELSEWHERE.rstrip(' .')} }}")
     assert no_temporary_graphs(virtuoso.query)
@@ -433,8 +437,8 @@ def test_push_to_virtuoso_keeps_lists_and_decimal_values(virtuoso, release_with_
     graph = "urn:dangjian:test:lists"
     result = release_with_list.push(*virtuoso.endpoints, "--graph", graph, "--protocol", "update", "--batch-size", "1", env=VIRTUOSO_ENV)
     assert result.returncode == 0, result.stderr
-    assert_holds_the_build(virtuoso.query, graph, release_with_list, integral_decimals_as_integers=True)
-    assert_list_intact(virtuoso.query, graph, release_with_list, integral_decimals_as_integers=True)
+    assert_holds_the_build(virtuoso.query, graph, release_with_list, **VIRTUOSO_UPDATE_REWRITES)
+    assert_list_intact(virtuoso.query, graph, release_with_list, **VIRTUOSO_UPDATE_REWRITES)
     by_gsp = "urn:dangjian:test:lists-by-gsp"
     result = release_with_list.push(*virtuoso.endpoints, "--graph", by_gsp, "--batch-size", "1", env=VIRTUOSO_ENV)
     assert result.returncode == 0, result.stderr

@@ -291,8 +291,15 @@ def term_json(term) -> dict:
     return out
 
 
-def canonical(term: dict | None, integral_decimals_as_integers: bool = False) -> tuple:
-    """A term reduced to what must agree across stores."""
+def canonical(
+    term: dict | None,
+    integral_decimals_as_integers: bool = False,
+    year_months_as_years: bool = False,
+    booleans_as_integers: bool = False,
+) -> tuple:
+    """A term reduced to what must agree across stores; the flags allow Virtuoso's known
+    rewrites (after SPARQL Update, whole decimals stored as integers and a gYearMonth cut to its
+    gYear; computed booleans answered as 1/0)."""
     if term is None:
         return ("unbound",)
     kind = term["type"]
@@ -303,6 +310,10 @@ def canonical(term: dict | None, integral_decimals_as_integers: bool = False) ->
     if term.get("xml:lang"):
         return ("literal", term["value"], "@" + term["xml:lang"].lower())
     datatype = term.get("datatype", XSD + "string")
+    if year_months_as_years and datatype == XSD + "gYearMonth":
+        return ("literal", term["value"].split("-")[0], XSD + "gYear")
+    if booleans_as_integers and datatype == XSD + "boolean":
+        return ("number", XSD + "integer", Decimal(1 if term["value"] in ("true", "1") else 0))
     if datatype in NUMERIC:
         try:
             value = Decimal(term["value"]).normalize()

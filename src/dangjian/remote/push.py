@@ -138,7 +138,7 @@ def _swap(store: Store, temporary: str, graph: str, expected: int, previous: int
             if failure.pending:
                 target, held = _await_move(store, graph, temporary, patience, say)
             else:
-                target, held = store.count(graph), store.count(temporary)
+                target, held = _counts(store, graph, temporary)
         except RemoteError as error:
             raise PushFailed(
                 f"{failure}\nthe store stopped answering during the final MOVE ({error}): {iri(graph)} holds either "
@@ -161,13 +161,22 @@ def _swap(store: Store, temporary: str, graph: str, expected: int, previous: int
         say(f"{failure}; nothing moved: trying the MOVE again")
         store.http.sleep(store.http.retry.delay(attempt, None))
     try:
-        target, held = store.count(graph), store.count(temporary)
+        target, held = _counts(store, graph, temporary)
     except RemoteError as error:
         raise PushFailed(f"{error}\nthe MOVE was answered, but the store could not be asked to confirm it") from None
     if target != expected or held != 0:
         raise PushFailed(
             f"after the push {iri(graph)} holds {target:,} triples but the build has {expected:,}"
             + (f", and {iri(temporary)} still holds {held:,}" if held else ""))
+
+
+def _counts(store: Store, graph: str, temporary: str) -> tuple[int, int]:
+    """The target's and the temporary graph's counts. The temporary graph is counted first: a
+    MOVE still under way may finish between the two queries, and once the temporary graph is
+    seen empty the target counted after it is the moved one (counted the other way round, the
+    target's old count would be paired with the emptied temporary graph)."""
+    held = store.count(temporary)
+    return store.count(graph), held
 
 
 def _await_move(store: Store, graph: str, temporary: str, patience: float, say) -> tuple[int, int]:
@@ -177,7 +186,7 @@ def _await_move(store: Store, graph: str, temporary: str, patience: float, say) 
     deadline = time.monotonic() + patience
     wait = 0.5
     while True:
-        target, held = store.count(graph), store.count(temporary)
+        target, held = _counts(store, graph, temporary)
         left = deadline - time.monotonic()
         if held == 0 or left <= 0:
             return target, held
