@@ -1,0 +1,132 @@
+"""Running a SPARQL query against a store: what `dangjian query` and the /sparql endpoint share.
+
+``execute(store, text)`` parses and evaluates a query and returns :class:`Results`, which say
+what kind of answer it is (solutions, a boolean, or a graph). A malformed query raises
+:class:`QuerySyntaxError`, which carries the line and column the parser stopped at and can show
+that line of the query with a caret under the place. Updates are not queries: pyoxigraph's
+``Store.query`` refuses them as syntax errors, so nothing here can change the store.
+
+The answer is lazy, as pyoxigraph's is: solutions and triples can be read once, by
+:func:`dangjian.sparql.formats.serialize` or by iterating.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import pyoxigraph
+
+_POSITION = re.compile(r"^error at (\d+):(\d+): ?(.*)$", re.S)
+_MAX_MESSAGE = 240
+
+
+class QuerySyntaxError(ValueError):
+    """A query the parser refused, with where (1-based line and column, in characters) and why."""
+
+    def __init__(self, message: str, query: str, line: int | None = None, column: int | None = None):
+        self.message = message
+        self.query = query
+        self.line = line
+        self.column = column
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"line {self.line}, column {self.column}: " if self.line else ""
+        return f"syntax error at {where}{self.message}" if where else f"syntax error: {self.message}"
+
+    def excerpt(self) -> str:
+        """The query's line with a caret under the column (wide characters count twice), or ''."""
+        lines = self.query.splitlines()
+        if not self.line or self.line > len(lines) + 1:
+            return ""
+        text = lines[self.line - 1] if self.line <= len(lines) else ""
+        column = max(1, min(self.column or 1, len(text) + 1))
+        before = text[:column - 1]
+        pad = "".join("\t" if c == "\t" else " " * display_width(c) for c in before)
+        return f"{self.line:>4} | {text}\n     | {pad}^"
+
+    def report(self) -> str:
+        """The message and the excerpt, as the command prints them."""
+        excerpt = self.excerpt()
+        return f"{self}\n{excerpt}" if excerpt else str(self)
+
+    @classmethod
+    def from_oxigraph(cls, error: SyntaxError, query: str) -> "QuerySyntaxError":
+        text = str(error.args[0] if error.args else error)
+        match = _POSITION.match(text)
+        if not match:
+            return cls(_shorten(text), query)
+        line, column, message = int(match.group(1)), int(match.group(2)), match.group(3)
+        return cls(_shorten(message), query, line, column)
+
+
+def _shorten(message: str) -> str:
+    """The parser's message on one line, its list of expected tokens cut short when very long."""
+    message = " ".join(message.split())
+    if len(message) > _MAX_MESSAGE:
+        message = message[:_MAX_MESSAGE].rsplit(" ", 1)[0] + " …"
+    return message
+
+
+def display_width(text: str) -> int:
+    """Columns a text takes in a terminal: East Asian wide and fullwidth characters take two,
+    combining marks and zero-width characters none."""
+    width = 0
+    for char in text:
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
+@dataclass
+class Results:
+    """The answer to a query: ``kind`` is "solutions" (SELECT), "boolean" (ASK) or "graph"
+    (CONSTRUCT, DESCRIBE); ``raw`` is pyoxigraph's answer."""
+
+    kind: str
+    raw: object
+
+    @property
+    def variables(self) -> list[str]:
+        """The SELECT's variables, without the ``?``, in order."""
+        if self.kind != "solutions":
+            return []
+        return [v.value for v in self.raw.variables]
+
+    @property
+    def boolean(self) -> bool | None:
+        return bool(self.raw) if self.kind == "boolean" else None
+
+    def rows(self) -> list[list]:
+        """The solutions as lists of pyoxigraph terms (None where unbound), in order. Reads them."""
+        variables = self.raw.variables
+        return [[solution[v] for v in variables] for solution in self.raw]
+
+    def triples(self) -> list[pyoxigraph.Triple]:
+        """The graph's triples. Reads them."""
+        return list(self.raw)
+
+
+def execute(store: pyoxigraph.Store, text: str, *, default_graph=None, union_default_graph: bool = False) -> Results:
+    """Evaluate a SPARQL query (never an update) on ``store``.
+
+    Raises :class:`QuerySyntaxError` for a query that does not parse (an update included: it is
+    not a query), and ``OSError``/``ValueError`` from pyoxigraph for a failure while evaluating.
+    """
+    options = {}
+    if default_graph is not None:
+        options["default_graph"] = default_graph
+    if union_default_graph:
+        options["use_default_graph_as_union"] = True
+    try:
+        raw = store.query(text, **options)
+    except SyntaxError as error:
+        raise QuerySyntaxError.from_oxigraph(error, text) from None
+    if isinstance(raw, pyoxigraph.QuerySolutions):
+        return Results("solutions", raw)
+    if isinstance(raw, pyoxigraph.QueryBoolean):
+        return Results("boolean", raw)
+    return Results("graph", raw)
