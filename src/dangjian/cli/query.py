@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 
 import click
 
@@ -114,9 +113,7 @@ def query_command(query: str | None, file, list_: bool, fmt: str | None, width: 
         data = formats.serialize(results, fmt, kb.ontology)
     except formats.UnsupportedFormat as error:
         raise click.UsageError(str(error)) from None
-    stdout = click.get_binary_stream("stdout")
-    stdout.write(data if data.endswith(b"\n") or not data else data + b"\n")
-    stdout.flush()
+    click.echo(data if data.endswith(b"\n") or not data else data + b"\n", nl=False)
 
 
 def declared_prefixes(text: str, prefixes: dict[str, str]) -> str:

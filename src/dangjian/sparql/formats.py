@@ -112,7 +112,7 @@ def serialize(results: Results, fmt: str, ontology: Ontology | None = None) -> b
 # --- the table ------------------------------------------------------------------------------
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-PLAIN_DATATYPES = {XSD + "string", XSD + "integer", XSD + "decimal", XSD + "double", XSD + "boolean", XSD + "gYear", XSD + "date"}
+PLAIN_DATATYPES = {XSD + "string", XSD + "integer", XSD + "decimal", XSD + "double", XSD + "boolean", XSD + "gYear", XSD + "gYearMonth", XSD + "date"}
 
 
 class Names:
