@@ -168,7 +168,7 @@ def test_syntax_error_shows_the_line_and_column(built_kb):
     assert result.exit_code == 1
     assert result.stdout == ""
     message, line, caret = result.stderr.splitlines()[:3]
-    assert message.startswith("syntax error at line 3, column 17: expected one of Prefix not found")
+    assert message == "syntax error at line 3, column 17: the prefix `foo:` is not declared (PREFIX foo: <…>)"
     assert line == "   3 |   ?place foo:bar ?other ."
     assert caret == "     | " + " " * 16 + "^"  # where the parser stopped: just after foo:bar
 
@@ -260,4 +260,15 @@ def test_query_syntax_error_carries_line_and_column(store):
     error = caught.value
     assert (error.line, error.column) == (3, 13)
     assert error.excerpt() == "   3 |   ?s foo:bar ?o }\n     |             ^"
-    assert str(error).startswith("syntax error at line 3, column 13: expected one of Prefix not found")
+    assert str(error) == "syntax error at line 3, column 13: the prefix `foo:` is not declared (PREFIX foo: <…>)"
+    assert error.prefix == "foo"
+
+
+def test_a_misspelt_prefix_gets_a_did_you_mean(built_kb):
+    result = run(built_kb, "SELECT ?place WHERE {\n  ?place dj:placeLevel dj:level-city ;\n         shema:containedInPlace place:anhui .\n}")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "syntax error at line 3, column 32: the prefix `shema:` is not declared (PREFIX shema: <…>); did you mean `schema:`?",
+        "   3 |          shema:containedInPlace place:anhui .",
+        "     |                                ^",
+    ]

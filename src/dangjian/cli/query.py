@@ -94,7 +94,15 @@ def query_command(query: str | None, file, list_: bool, fmt: str | None, width: 
         results = execute(kb.store, prologue + text)
     except QuerySyntaxError as error:
         if prologue:  # report positions in the query as the user wrote it
+            prefix = error.prefix
             error = QuerySyntaxError(error.message, text, (error.line or 1) - prologue.count("\n") if error.line else None, error.column)
+            error.prefix = prefix
+        if error.prefix is not None:
+            from ..suggest import Suggester
+
+            close = Suggester(kb.ontology.output_prefixes).nearest(error.prefix)
+            if close:
+                error.message += f"; did you mean `{close}:`?"
         err((f"{origin}: " if origin else "") + error.report())
         raise SystemExit(1) from None
     except (OSError, ValueError) as error:  # evaluation failures

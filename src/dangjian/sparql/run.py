@@ -30,6 +30,7 @@ class QuerySyntaxError(ValueError):
         self.query = query
         self.line = line
         self.column = column
+        self.prefix: str | None = None  # an undeclared prefix the query uses, where that is the error
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -59,7 +60,16 @@ class QuerySyntaxError(ValueError):
         if not match:
             return cls(_shorten(text), query)
         line, column, message = int(match.group(1)), int(match.group(2)), match.group(3)
-        return cls(_shorten(message), query, line, column)
+        error = cls(_shorten(message), query, line, column)
+        if "Prefix not found" in message:
+            # The parser lists every character it could have taken; say what is wrong instead.
+            lines = query.splitlines()
+            before = lines[line - 1][:max(0, column - 1)] if 0 < line <= len(lines) else ""
+            found = re.search(r"([A-Za-z][\w.-]*)?:[\w.-]*$", before)
+            if found:
+                error.prefix = found.group(1) or ""
+                error.message = f"the prefix `{error.prefix}:` is not declared (PREFIX {error.prefix}: <…>)"
+        return error
 
 
 def _shorten(message: str) -> str:
