@@ -104,3 +104,15 @@ def test_policies_in_anhui_go_down_the_place_hierarchy_and_stop_at_the_border(bu
     places = {r["placeLabel"] for r in values(built_kb, "policies-in-region")}
     assert {"合肥市", "宿州市", "大通区", "九龙岗镇", "龙居社区", "马庙村", "居南社区"} == places  # city, district, town, community, village
     assert not places & {"南阳市", "南召县"}  # 河南
+
+
+def test_the_readme_shows_real_answers(built_kb):
+    """Every `$ dangjian query NAME` block in README.md is what the command prints now."""
+    import re
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```\n\$ dangjian query ([a-z0-9-]+)\n(.*?)```", readme, re.S)
+    assert len(blocks) >= 3
+    for name, shown in blocks:
+        assert name in {q.name for q in QUESTIONS}
+        assert run(built_kb, name).stdout == shown, f"README.md's answer to {name} is out of date"
