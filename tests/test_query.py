@@ -272,3 +272,33 @@ def test_a_misspelt_prefix_gets_a_did_you_mean(built_kb):
         "   3 |          shema:containedInPlace place:anhui .",
         "     |                                ^",
     ]
+
+
+def test_describe_prints_the_records_statements(built_kb):
+    result = run(built_kb, "DESCRIBE place:henan")
+    assert result.exit_code == 0, result.stderr
+    assert 'place:henan\n    a schema:AdministrativeArea ;' in result.stdout
+    assert 'skos:prefLabel "河南省"@zh-Hans .' in result.stdout
+
+
+def test_a_query_that_fails_while_evaluated_exits_1(built_kb):
+    # The command may federate (it is the user's own machine); this service cannot be reached.
+    result = run(built_kb, "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("the query failed: ") and result.stdout == ""
+
+
+def test_the_api_refuses_federated_queries_unless_allowed(store):
+    from dangjian.sparql.run import QueryRefused, uses_service
+
+    with pytest.raises(QueryRefused):
+        execute(store, "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+    # the word in a comment, a string or an IRI is not a SERVICE clause
+    assert not uses_service('# SERVICE\nSELECT * WHERE { ?s ?p "SERVICE" . ?s <urn:SERVICE> ?o }')
+    assert uses_service("select * where { service silent <urn:x> { ?s ?p ?o } }")
+
+
+def test_a_query_may_declare_a_prefix_the_ontology_also_has(built_kb):
+    result = run(built_kb, "PREFIX place: <urn:elsewhere:> SELECT ?p WHERE { ?p <https://w3id.org/dangjian/ontology#placeLevel> ?l FILTER(STRSTARTS(STR(?p), STR(place:))) }")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "(0 rows)"

@@ -79,7 +79,7 @@ def query_command(query: str | None, file, list_: bool, fmt: str | None, width: 
         text, origin = query, None
 
     from ..kb import KnowledgeBase, NotBuilt
-    from ..sparql.run import QuerySyntaxError, execute
+    from ..sparql.run import QueryEvaluationError, QuerySyntaxError, execute
 
     try:
         kb = KnowledgeBase(project)
@@ -89,14 +89,10 @@ def query_command(query: str | None, file, list_: bool, fmt: str | None, width: 
 
     # Catalogue questions are complete as written (other stores run them too); others may lean
     # on the ontology's prefixes.
-    prologue = "" if from_catalogue else declared_prefixes(text, kb.ontology.output_prefixes)
+    prefixes = None if from_catalogue else kb.ontology.output_prefixes
     try:
-        results = execute(kb.store, prologue + text)
+        results = execute(kb.store, text, prefixes=prefixes, allow_service=True)
     except QuerySyntaxError as error:
-        if prologue:  # report positions in the query as the user wrote it
-            prefix = error.prefix
-            error = QuerySyntaxError(error.message, text, (error.line or 1) - prologue.count("\n") if error.line else None, error.column)
-            error.prefix = prefix
         if error.prefix is not None:
             from ..suggest import Suggester
 
@@ -105,9 +101,18 @@ def query_command(query: str | None, file, list_: bool, fmt: str | None, width: 
                 error.message += f"; did you mean `{close}:`?"
         err((f"{origin}: " if origin else "") + error.report())
         raise SystemExit(1) from None
-    except (OSError, ValueError) as error:  # evaluation failures
+    except QueryEvaluationError as error:
         err(f"the query failed: {error}")
         raise SystemExit(1) from None
+    try:
+        write(results, fmt, kb, width)
+    except QueryEvaluationError as error:
+        err(f"the query failed: {error}")
+        raise SystemExit(1) from None
+
+
+def write(results, fmt: str | None, kb, width: int) -> None:
+    from ..sparql import formats
 
     if fmt is None or fmt.lower() == "table":
         if results.kind == "graph":
@@ -122,11 +127,3 @@ def query_command(query: str | None, file, list_: bool, fmt: str | None, width: 
     except formats.UnsupportedFormat as error:
         raise click.UsageError(str(error)) from None
     click.echo(data if data.endswith(b"\n") or not data else data + b"\n", nl=False)
-
-
-def declared_prefixes(text: str, prefixes: dict[str, str]) -> str:
-    """PREFIX lines for the ontology's prefixes the query uses and does not declare itself."""
-    declared = {m.lower() for m in re.findall(r"(?i)\bprefix\s+([A-Za-z][\w.-]*)?\s*:", text)}
-    lines = [f"PREFIX {p}: <{ns}>" for p, ns in sorted(prefixes.items())
-             if p.lower() not in declared and re.search(rf"(?<![\w?$<]){re.escape(p)}:", text)]
-    return "".join(line + "\n" for line in lines)

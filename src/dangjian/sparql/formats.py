@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pyoxigraph
 
 from ..ontology import Ontology
-from .run import Results, display_width
+from .run import Results, display_width, evaluating
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,8 @@ def serialize(results: Results, fmt: str, ontology: Ontology | None = None) -> b
     Turtle come from pyoxigraph's writers, plain."""
     name = resolve(fmt, results.kind)
     if results.kind in ("solutions", "boolean"):
-        return results.raw.serialize(format=RESULT_FORMATS[name][0])
+        with evaluating():
+            return results.raw.serialize(format=RESULT_FORMATS[name][0])
     triples = results.triples()
     if ontology is None:
         rdf = {"ttl": pyoxigraph.RdfFormat.TURTLE, "nt": pyoxigraph.RdfFormat.N_TRIPLES,

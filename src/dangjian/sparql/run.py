@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pyoxigraph
@@ -113,20 +114,62 @@ class Results:
     def rows(self) -> list[list]:
         """The solutions as lists of pyoxigraph terms (None where unbound), in order. Reads them."""
         variables = self.raw.variables
-        return [[solution[v] for v in variables] for solution in self.raw]
+        with evaluating():
+            return [[solution[v] for v in variables] for solution in self.raw]
 
     def triples(self) -> list[pyoxigraph.Triple]:
         """The graph's triples. Reads them."""
-        return list(self.raw)
+        with evaluating():
+            return list(self.raw)
 
 
-def execute(store: pyoxigraph.Store, text: str, *, default_graph=None, union_default_graph: bool = False) -> Results:
+@contextmanager
+def evaluating():
+    """Turns pyoxigraph's errors while an answer is read into :class:`QueryEvaluationError`."""
+    try:
+        yield
+    except (OSError, ValueError, RuntimeError) as error:
+        if isinstance(error, QueryEvaluationError):
+            raise
+        raise QueryEvaluationError(str(error)) from None
+
+
+class QueryEvaluationError(RuntimeError):
+    """A query that parsed but failed while it was evaluated or its answer read (a SERVICE that
+    cannot be reached, for one)."""
+
+
+class QueryRefused(ValueError):
+    """A query this caller does not run (a federated SERVICE query, unless allowed)."""
+
+
+_SKIP = re.compile(r'#[^\n]*|<[^<>"{}|^`\\\s]*>|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
+_SERVICE = re.compile(r"(?i)\bSERVICE\b")
+
+
+def uses_service(text: str) -> bool:
+    """Whether the query has a SERVICE clause (outside comments, strings and IRIs)."""
+    return bool(_SERVICE.search(_SKIP.sub(" ", text)))
+
+
+def execute(store: pyoxigraph.Store, text: str, *, prefixes: dict[str, str] | None = None, default_graph=None,
+            union_default_graph: bool = False, allow_service: bool = False) -> Results:
     """Evaluate a SPARQL query (never an update) on ``store``.
 
+    ``prefixes`` are declared for the query unless it declares them itself. A query with a
+    SERVICE clause (which would make the store fetch from other servers) is refused with
+    :class:`QueryRefused` unless ``allow_service``.
+
     Raises :class:`QuerySyntaxError` for a query that does not parse (an update included: it is
-    not a query), and ``OSError``/``ValueError`` from pyoxigraph for a failure while evaluating.
+    not a query) and :class:`QueryEvaluationError` for one that fails while it is evaluated; the
+    answer is read lazily, so reading it (``rows``, ``triples``, ``formats.serialize``) may raise
+    :class:`QueryEvaluationError` too.
     """
-    options = {}
+    if not allow_service and uses_service(text):
+        raise QueryRefused("federated queries (SERVICE) are not run here")
+    options: dict = {}
+    if prefixes:
+        options["prefixes"] = dict(prefixes)
     if default_graph is not None:
         options["default_graph"] = default_graph
     if union_default_graph:
@@ -135,6 +178,8 @@ def execute(store: pyoxigraph.Store, text: str, *, default_graph=None, union_def
         raw = store.query(text, **options)
     except SyntaxError as error:
         raise QuerySyntaxError.from_oxigraph(error, text) from None
+    except (OSError, ValueError, RuntimeError) as error:
+        raise QueryEvaluationError(str(error)) from None
     if isinstance(raw, pyoxigraph.QuerySolutions):
         return Results("solutions", raw)
     if isinstance(raw, pyoxigraph.QueryBoolean):
