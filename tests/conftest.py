@@ -63,3 +63,18 @@ def sandbox(tmp_path, repo) -> Sandbox:
     shutil.copytree(repo.ontology, root / "ontology")
     shutil.copytree(repo.records, root / "records")
     return Sandbox(root)
+
+
+@pytest.fixture(scope="session")
+def built_kb(tmp_path_factory, repo) -> Sandbox:
+    """A copy of the project with the real records built into its dist/ (once per session):
+    what `dangjian query` and the server read. Do not change it; use `sandbox` to break things."""
+    from dangjian.build import build
+
+    root = tmp_path_factory.mktemp("built") / "kb"
+    root.mkdir()
+    shutil.copytree(repo.ontology, root / "ontology")
+    shutil.copytree(repo.records, root / "records")
+    report = build(Project(root))
+    assert report.verdict.problems == []
+    return Sandbox(root)
