@@ -21,9 +21,10 @@ from pathlib import Path
 
 from ..kb import KnowledgeBase
 from .highlight import Snippet, snippet
+from .normalise import search_form
 from .segment import Segmenter
 
-VERSION = 1
+VERSION = 1  # of the index format and tokens: change it when either changes
 # field -> (YAML keys whose values it holds, weight). Labels weigh most.
 FIELDS: dict[str, tuple[tuple[str, ...], float]] = {
     "label": (("label", "alt_label"), 3.0),
@@ -31,6 +32,8 @@ FIELDS: dict[str, tuple[tuple[str, ...], float]] = {
     "quote": (("quote",), 1.5),
     "description": (("description", "note"), 1.0),
 }
+# A query found as written (its search form, spaces dropped) raises a record's score by this share.
+EXACT_LABEL_BONUS, IN_LABEL_BONUS, IN_TEXT_BONUS = 0.5, 0.25, 0.1
 K1 = 1.2
 B = 0.75
 LANGUAGE_ORDER = ("zh-hans", "zh-hant", "zh", "", "en")  # Oxigraph gives tags in lowercase
@@ -190,10 +193,26 @@ class SearchIndex:
                                for name, tf in tfs.items())
                 scores[number] += idf * weighted / (K1 + weighted)
                 matched[number].append(term)
+        phrase = "".join(search_form(query).split())
+        if len(phrase) > 1:
+            for number in scores:
+                scores[number] *= 1 + self.phrase_bonus(self.documents[number], phrase)
         ranked = sorted(scores, key=lambda d: (-round(scores[d], 9), self.documents[d].uri))
         if limit is not None:
             ranked = ranked[:limit]
         return [self.hit(number, scores[number], matched[number]) for number in ranked]
+
+    @staticmethod
+    def phrase_bonus(doc: Document, phrase: str) -> float:
+        """The query written as it stands: as a whole label, inside a label, or inside another field."""
+        labels = [search_form(t) for t in doc.texts.get("label", ())]
+        if phrase in labels:
+            return EXACT_LABEL_BONUS
+        if any(phrase in label for label in labels):
+            return IN_LABEL_BONUS
+        if any(phrase in search_form(t) for name, texts in doc.texts.items() if name != "label" for t in texts):
+            return IN_TEXT_BONUS
+        return 0.0
 
     def hit(self, number: int, score: float, words: list[str]) -> Hit:
         doc = self.documents[number]
