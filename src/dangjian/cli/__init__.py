@@ -19,6 +19,7 @@ COMMANDS = {
     "cite": "cite:cite_command",
     "capture": "capture:capture_command",
     "search": "search:search_command",
+    "slug": "slug:slug_command",
 }
 
 
