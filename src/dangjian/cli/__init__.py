@@ -20,6 +20,7 @@ COMMANDS = {
     "capture": "capture:capture_command",
     "search": "search:search_command",
     "slug": "slug:slug_command",
+    "draft": "draft:draft_command",
 }
 
 
