@@ -65,7 +65,8 @@ def mention_numbers(m):
 
 
 def matches(record: dict, text: str, draft) -> bool:
-    """A draft states this curated amount: inside its quote, the same numbers, unit and as_written."""
+    """A draft states this curated amount: inside its quote, the same numbers and unit, and the curated
+    as_written is the draft's (the number and unit) or its whole mention (近20亩, 1100元/月)."""
     quote = first_text(record["quote"])
     start = text.find(quote)
     assert start >= 0, f"{record['id']}: quote not in the text"
@@ -76,7 +77,7 @@ def matches(record: dict, text: str, draft) -> bool:
         m = amount.mention
         if not (start <= m.start < end or m.start <= start < m.end):
             continue
-        if mention_numbers(m) == numbers(record) and m.unit == unit and (written is None or m.as_written == written):
+        if mention_numbers(m) == numbers(record) and m.unit == unit and (written is None or written in (m.as_written, m.text)):
             return True
     return False
 
