@@ -260,3 +260,10 @@ def test_route_bad_requests(client):
     assert client.get("/search", params={"format": "json"}).status_code == 400
     empty = client.get("/search")
     assert empty.status_code == 200 and 'name="q"' in empty.text
+
+
+def test_commands_listed(project):
+    result = run(project, "--help")
+    assert result.returncode == 0
+    for command in ("search", "draft", "slug"):
+        assert f"  {command} " in result.stdout

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -151,15 +152,21 @@ class SearchIndex:
                 pass
         index = cls.build(read_documents(kb), segmenter)
         if use_cache:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            for old in path.parent.glob("index-*.json"):
-                old.unlink(missing_ok=True)
-            temporary = path.with_suffix(".tmp")
-            temporary.write_text(json.dumps({"documents": [d.__dict__ for d in index.documents],
-                                             "postings": index.postings, "lengths": index.lengths},
-                                            ensure_ascii=False), encoding="utf-8")
-            temporary.replace(path)
+            try:
+                index.save(path)
+            except OSError:
+                pass  # a read-only project: the index is made again next time
         return index
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob("index-*.json"):
+            old.unlink(missing_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps({"documents": [d.__dict__ for d in self.documents],
+                                         "postings": self.postings, "lengths": self.lengths},
+                                        ensure_ascii=False), encoding="utf-8")
+        temporary.replace(path)
 
     @staticmethod
     def cache_key(kb: KnowledgeBase, segmenter: Segmenter) -> str:

@@ -54,6 +54,23 @@ def read_dictionary(path: Path) -> list[Entry]:
     return entries
 
 
+def writable_folder(folder: Path) -> Path:
+    """The project's cache folder; where it cannot be written (a read-only deployment), a folder of
+    this user's own under the temporary folder, never a shared one."""
+    import os
+    import tempfile
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if os.access(folder, os.W_OK):
+            return folder
+    except OSError:
+        pass
+    own = Path(tempfile.gettempdir()) / f"dangjian-jieba-{os.getuid()}"
+    own.mkdir(mode=0o700, exist_ok=True)
+    return own
+
+
 def quiet_jieba() -> None:
     """jieba logs to stderr at DEBUG level from import on; the project wants only real errors."""
     import jieba
@@ -74,9 +91,8 @@ class Segmenter:
         quiet_jieba()
         import jieba
 
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
         tokenizer = jieba.Tokenizer()
-        tokenizer.tmp_dir = str(self.cache_dir)
+        tokenizer.tmp_dir = str(writable_folder(self.cache_dir))
         tokenizer.cache_file = CACHE_NAME
         tokenizer.initialize()
         for entry in self.entries:

@@ -93,8 +93,6 @@ def split_level(name: str) -> tuple[str, str]:
 
 def words(text: str) -> list[str]:
     """jieba's words without the domain dictionary (a long name would be one word there)."""
-    import jieba
-
     from ..search.segment import quiet_jieba
 
     quiet_jieba()
@@ -107,13 +105,14 @@ def _plain_tokenizer():
 
     from ..settings import Project
 
+    from ..search.segment import CACHE_NAME, writable_folder
+
     tokenizer = jieba.Tokenizer()
     try:
         folder = Project.find().cache / "jieba"
-        folder.mkdir(parents=True, exist_ok=True)
-        tokenizer.tmp_dir, tokenizer.cache_file = str(folder), "jieba.cache"
     except LookupError:
-        pass
+        folder = Path(".cache/jieba")
+    tokenizer.tmp_dir, tokenizer.cache_file = str(writable_folder(folder)), CACHE_NAME
     return tokenizer
 
 
