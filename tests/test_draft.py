@@ -186,3 +186,17 @@ def test_drafts_do_not_validate_until_reviewed(tmp_path, repo):
     assert result.returncode == 1
     for path in drafts:
         assert f"records/amounts/{path.name}:3:1: draft: a draft from `dangjian draft`" in result.stdout + result.stderr
+
+
+def test_command_json(tmp_path, repo):
+    shutil.copytree(repo.ontology, tmp_path / "ontology")
+    shutil.copytree(repo.records, tmp_path / "records")
+    (tmp_path / "article.txt").write_text("全镇建成党群服务中心12个,每村补贴7.5万元。", encoding="utf-8")
+    result = run(tmp_path, "draft", "article.txt", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    import json
+
+    data = json.loads(result.stdout)
+    assert data["source"] == "article" and data["counts"]["amount"] == 2 and data["counts"]["source"] == 1
+    assert data["records"][0]["path"] == "records/sources/article.yaml"
+    assert run(tmp_path, "draft", "article.txt", "--source-id", "Not A Slug").returncode == 2

@@ -267,3 +267,27 @@ def test_commands_listed(project):
     assert result.returncode == 0
     for command in ("search", "draft", "slug"):
         assert f"  {command} " in result.stdout
+
+
+def test_command_on_a_terminal(project):
+    """On a terminal the matched words are bold red, not «»."""
+    import pty
+
+    leader, follower = pty.openpty()
+    try:
+        process = subprocess.run([sys.executable, "-m", "dangjian", "search", "九龙岗镇", "--limit", "1"], cwd=project.root,
+                                 stdout=follower, stderr=subprocess.PIPE, timeout=120)
+        os.close(follower)
+        output = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            output += chunk
+    finally:
+        os.close(leader)
+    assert process.returncode == 0, process.stderr
+    assert "\x1b[1;31m九龙岗镇\x1b[0m".encode() in output and "«".encode() not in output
