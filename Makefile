@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.installed-test
 
 .DEFAULT_GOAL := all
-.PHONY: all build validate test bench clean
+.PHONY: all build validate test bench clean dictionary
 
 all: build
 
@@ -29,6 +29,10 @@ build: $(INSTALLED)
 
 validate: $(INSTALLED)
 	$(BIN)/dangjian validate
+
+# The search's domain dictionary from the records' labels (commit the result; a test checks it).
+dictionary: $(INSTALLED)
+	$(BIN)/dangjian search --update-dictionary
 
 test: $(TEST_INSTALLED)
 	$(BIN)/python -m pytest

@@ -30,6 +30,7 @@ from .rdfterms import canonical_language
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 DCTERMS_IDENTIFIER = "http://purl.org/dc/terms/identifier"
+DRAFT_KEY = "draft"  # what `dangjian draft` marks its records with: no key of the format, refused with its own message
 RDF_TYPE = f"<{RDF}type>"
 RDF_FIRST, RDF_REST, RDF_NIL = f"<{RDF}first>", f"<{RDF}rest>", f"<{RDF}nil>"
 
@@ -228,6 +229,10 @@ class RecordMapper:
         self.problems.append(Problem(self.record.shown_path, mark.line, mark.column, key, message, rule))
 
     def unknown_key(self, key: str) -> None:
+        if key == DRAFT_KEY:
+            self.problem((key,), "a draft from `dangjian draft`: check every value marked `# suggestion`, fill in "
+                                 "what it left as comments, then delete this line", at_key=True)
+            return
         close = difflib.get_close_matches(key, sorted(self.compiled), n=1, cutoff=0.75)
         hint = f"; did you mean `{close[0]}`?" if close else "; see the record format in README.md"
         self.problem((key,), f"unknown key{hint}", at_key=True)

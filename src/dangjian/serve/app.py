@@ -7,7 +7,7 @@ from starlette.applications import Starlette
 from ..kb import KnowledgeBase
 
 # Each module's routes(kb) contributes its endpoints; order matters only for overlapping paths.
-ROUTE_MODULES: list[str] = ["records"]
+ROUTE_MODULES: list[str] = ["records", "search"]
 
 
 def create_app(kb: KnowledgeBase) -> Starlette:
