@@ -18,6 +18,7 @@ COMMANDS = {
     "diff": "diff:diff_command",
     "cite": "cite:cite_command",
     "capture": "capture:capture_command",
+    "serve": "serve:serve_command",
 }
 
 
