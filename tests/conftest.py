@@ -63,3 +63,30 @@ def sandbox(tmp_path, repo) -> Sandbox:
     shutil.copytree(repo.ontology, root / "ontology")
     shutil.copytree(repo.records, root / "records")
     return Sandbox(root)
+
+
+# The real server: `dangjian serve` on a free port of 127.0.0.1, over a fresh build of the records,
+# with limits small enough to reach in a test. Shared by the endpoint and abuse tests.
+SERVE_OPTIONS = ("--timeout", "2", "--max-rows", "1000", "--max-body", "16384", "--workers", "2")
+
+
+@pytest.fixture(scope="session")
+def served_project(tmp_path_factory, repo) -> Project:
+    from dangjian.build import build
+
+    root = tmp_path_factory.mktemp("served") / "kb"
+    root.mkdir()
+    shutil.copytree(repo.ontology, root / "ontology")
+    shutil.copytree(repo.records, root / "records")
+    project = Project(root)
+    build(project)
+    return project
+
+
+@pytest.fixture(scope="session")
+def served(served_project):
+    from serving import ServeProcess
+
+    server = ServeProcess(served_project.root, *SERVE_OPTIONS).start()
+    yield server
+    server.stop()

@@ -10,7 +10,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 
 from ..kb import KnowledgeBase
-from .guards import BodyLimit, ReadOnly, server_error
+from .guards import BodyLimit, PathGuard, ReadOnly, server_error
 from .limits import Limits
 
 # Each module's routes(kb) contributes its endpoints; order matters only for overlapping paths.
@@ -42,6 +42,7 @@ def create_app(kb: KnowledgeBase, limits: Limits | None = None) -> Starlette:
         Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
                    allow_headers=["*"], expose_headers=["Link", "Location", "Retry-After", "Vary"], max_age=86400),
         Middleware(BodyLimit, limit=limits.max_body),
+        Middleware(PathGuard),
         Middleware(ReadOnly),
     ]
     app = Starlette(routes=routes, middleware=middleware, exception_handlers={Exception: server_error}, lifespan=lifespan)

@@ -1,5 +1,6 @@
 """What stands between every request and the routes: request bodies over the limit are refused
-(413) before they are read, writing methods are refused (403: the server is read-only), and an
+(413) before they are read, paths that try to climb out are not found (404), writing methods
+are refused (403: the server is read-only), and an
 error anywhere becomes a plain 500 message: no response ever carries a traceback."""
 
 from __future__ import annotations
@@ -71,6 +72,25 @@ class BodyLimit:
         except BodyTooLarge:
             if not started:
                 await self.too_large()(scope, receive, send)
+
+
+class PathGuard:
+    """404 at once for a path no published file can have: a ``.`` or ``..`` segment, a backslash
+    or a control character (after percent-decoding), whichever route it would otherwise reach."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    @staticmethod
+    def suspicious(path: str) -> bool:
+        return (any(segment in (".", "..") for segment in path.split("/"))
+                or "\\" in path or any(ord(c) < 0x20 or ord(c) == 0x7F for c in path))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self.suspicious(scope.get("path", "")):
+            await plain(404, "404 Not Found: no such path")(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
 
 
 class ReadOnly:

@@ -115,7 +115,12 @@ def negotiate(ranges: list[tuple[str, float]] | None, formats: tuple[Format, ...
     """The name of the format to answer with (the first when the client states nothing)."""
     if not ranges:
         return formats[0].name
-    scored = [(max(quality(m, ranges) for m in f.media_types), -i, f.name) for i, f in enumerate(formats)]
+    def score(f: Format) -> float:
+        # An alias counts only where named outright: `text/*` is not a request for SPARQL XML as text/xml.
+        named = [q for media, q in ranges if media in f.aliases]
+        return max([quality(f.media_type, ranges), *named])
+
+    scored = [(score(f), -i, f.name) for i, f in enumerate(formats)]
     q, _, name = max(scored)
     return name if q > 0 else None
 

@@ -238,7 +238,7 @@ def execute(store, job: Job, prefixes: dict[str, str]) -> Outcome:
                                                       "rows": [[_term(t.subject), _term(t.predicate), _term(t.object)] for t in triples]})
             attribute, media = GRAPH_FORMATS[chosen]
             fmt = getattr(pyoxigraph.RdfFormat, attribute)
-            used = {k: v for k, v in prefixes.items() if fmt in (pyoxigraph.RdfFormat.TURTLE, pyoxigraph.RdfFormat.RDF_XML)}
+            used = _used_prefixes(triples, prefixes) if fmt in (pyoxigraph.RdfFormat.TURTLE, pyoxigraph.RdfFormat.RDF_XML) else {}
             body = pyoxigraph.serialize(triples, format=fmt, prefixes=used) if used else pyoxigraph.serialize(triples, format=fmt)
     except OSError as error:  # evaluation errors surface while the answer is read
         return Outcome.message(400, f"400 Bad Request: the query could not be run: {error}")
@@ -246,6 +246,20 @@ def execute(store, job: Job, prefixes: dict[str, str]) -> Outcome:
         return Outcome.message(413, f"413 Content Too Large: the answer takes {len(body):,} bytes, more than the limit of "
                                     f"{job.max_bytes:,}; narrow the query or add LIMIT")
     return Outcome(200, body, media, kind=kind)
+
+
+def _used_prefixes(triples, prefixes: dict[str, str]) -> dict[str, str]:
+    """The prefixes whose namespace some IRI of the answer (or a literal's datatype) is in."""
+    import pyoxigraph
+
+    iris = set()
+    for t in triples:
+        for term in (t.subject, t.predicate, t.object):
+            if isinstance(term, pyoxigraph.NamedNode):
+                iris.add(term.value)
+            elif isinstance(term, pyoxigraph.Literal):
+                iris.add(term.datatype.value)
+    return {k: v for k, v in prefixes.items() if any(iri.startswith(v) and iri != v for iri in iris)}
 
 
 def _too_many(limit: int, what: str) -> Outcome:
