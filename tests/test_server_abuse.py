@@ -286,6 +286,9 @@ def test_path_traversal_is_404(served, path):
 ])
 def test_a_malformed_accept_header_is_406_with_the_formats(client, accept):
     response = client.get("/sparql", params={"query": "ASK {}"}, headers={"Accept": accept})
+    if accept == "\x01" and response.status_code == 400:  # not even HTTP: the server's HTTP parser refuses it
+        assert "Invalid HTTP request" in response.text
+        return
     assert response.status_code == 406, accept
     assert "malformed" in response.text
     assert "application/sparql-results+json" in response.text and "text/turtle" in response.text
@@ -319,7 +322,7 @@ def test_a_format_that_does_not_fit_the_query_is_406(client):
 def test_record_uris_never_fail_on_a_strange_accept_header(served):
     for accept in ("foo", ";;;", "text/html;q=abc", "\x01", "*/html", "text/turtle;q=2", "a" * 3000):
         response = get(served.port, "/id/place/anhui", accept=accept)
-        assert response.status in (303, 406), (accept, response.status)
+        assert response.status in (303, 406) or (accept == "\x01" and response.status == 400), (accept, response.status)
 
 
 # --- no traceback, ever ------------------------------------------------------------------------

@@ -343,3 +343,28 @@ def test_serve_without_a_build_says_what_to_run(sandbox):
 def test_serve_says_where_it_listens(served):
     assert f"http://127.0.0.1:{served.port}/" in served.output()
     assert "sparql" in served.output()
+
+
+def test_ctrl_c_stops_the_server_and_its_query_workers(served_project):
+    from serving import ServeProcess
+
+    server = ServeProcess(served_project.root, "--workers", "2").start()
+    assert httpx.get(server.url("/sparql"), params={"query": "ASK {}"}, timeout=30).status_code == 200
+    pid = server.process.pid
+    workers = [int(entry.name) for entry in __import__("pathlib").Path("/proc").iterdir() if entry.name.isdigit()
+               and _parent(int(entry.name)) == pid]
+    assert len(workers) == 2
+    assert server.stop() == 0
+    assert "stopped" in server.output() and "Traceback" not in server.output()
+    for worker in workers:
+        assert _parent(worker) in (None, 0), f"query worker {worker} outlived the server"
+
+
+def _parent(pid: int) -> int | None:
+    """The parent of a live process (None when it is gone, or a zombie)."""
+    try:
+        stat = open(f"/proc/{pid}/stat").read()
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[1].split()
+    return None if fields[0] == "Z" else int(fields[1])

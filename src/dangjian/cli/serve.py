@@ -74,7 +74,10 @@ def serve_command(host: str, port: int, timeout, max_rows, max_bytes, max_body, 
     config = uvicorn.Config(create_app(kb, limits), host=host, port=port, log_level="warning",
                             access_log=access_log, lifespan="on", timeout_graceful_shutdown=5)
     server = uvicorn.Server(config)
-    server.run()
+    try:
+        server.run()
+    except KeyboardInterrupt:  # uvicorn stops on Ctrl-C, then passes the signal on: that is a clean stop
+        pass
     if not server.started:
         err("the server did not start (see above)")
         raise SystemExit(1)
