@@ -225,6 +225,7 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=float(os.environ.get("DURATION", 30)),
                         help="seconds per concurrency level (default 30, or $DURATION)")
     parser.add_argument("--levels", default=os.environ.get("LEVELS", "1,16,64"), help="concurrent connections, comma-separated")
+    parser.add_argument("--only", default=None, help="one kind of request only (page, conneg, search, sparql)")
     args = parser.parse_args()
     levels = [int(x) for x in args.levels.split(",") if x.strip()]
 
@@ -238,6 +239,10 @@ def main() -> int:
         search = httpx.get(f"{base}/search", params={"q": SEARCH_WORDS[0]}, headers={"Accept": "text/html"}, timeout=30)
         with_search = search.status_code != 404
         mix = request_mix(kb, project, with_search, random.Random(9))
+        if args.only:
+            mix = [r for r in mix if r.kind == args.only]
+            if not mix:
+                raise SystemExit(f"no {args.only} requests in the mix")
         asyncio.run(warm_up(port, mix))
         kinds = sorted({r.kind for r in mix})
         print(f"dangjian serve on 127.0.0.1, {os.cpu_count()} cores; {len(mix)} requests in the mix "

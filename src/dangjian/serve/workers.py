@@ -24,11 +24,10 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
+import pickle
+import struct
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from pathlib import Path
 
 from .limits import Limits
@@ -114,11 +113,38 @@ def _close_the_door() -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (highest + 1, highest + 1))
 
 
+FRAME = struct.Struct("!Q")  # every message: its length, then its pickle
+
+
+class Channel:
+    """The worker's end of its socket: whole messages, blocking."""
+
+    def __init__(self, fd: int):
+        self.sock = socket.socket(fileno=fd)
+
+    def send(self, message) -> None:
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        self.sock.sendall(FRAME.pack(len(data)) + data)
+
+    def _exactly(self, n: int) -> bytes:
+        buffer = bytearray()
+        while len(buffer) < n:
+            chunk = self.sock.recv(min(n - len(buffer), 1 << 20))
+            if not chunk:
+                raise EOFError
+            buffer += chunk
+        return bytes(buffer)
+
+    def recv(self):
+        (length,) = FRAME.unpack(self._exactly(FRAME.size))
+        return pickle.loads(self._exactly(length))
+
+
 def child_main() -> None:
     """The worker process's entry point (``python -c``, so no module is run twice): its
     arguments are one JSON list, and its connection to the server a socket it inherited."""
     fd, dump, graph, prefixes, memory_mib = json.loads(sys.argv[1])
-    worker_main(Connection(fd), dump, graph, prefixes, memory_mib)
+    worker_main(Channel(fd), dump, graph, prefixes, memory_mib)
 
 
 def worker_main(conn, dump: str, graph: str, prefixes: dict[str, str], memory_mib: int) -> None:
@@ -272,9 +298,31 @@ def _too_many(limit: int, what: str) -> Outcome:
 
 
 class Worker:
-    def __init__(self, process: subprocess.Popen, conn: Connection):
+    """The server's end of one worker: its process and its socket (non-blocking, read and
+    written from the event loop, so that no thread waits on a worker)."""
+
+    def __init__(self, process: subprocess.Popen, sock: socket.socket):
         self.process = process
-        self.conn = conn
+        self.sock = sock
+        sock.setblocking(False)
+
+    async def send(self, message) -> None:
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        await asyncio.get_running_loop().sock_sendall(self.sock, FRAME.pack(len(data)) + data)
+
+    async def _exactly(self, n: int) -> bytes:
+        loop = asyncio.get_running_loop()
+        buffer = bytearray()
+        while len(buffer) < n:
+            chunk = await loop.sock_recv(self.sock, min(n - len(buffer), 1 << 20))
+            if not chunk:
+                raise EOFError
+            buffer += chunk
+        return bytes(buffer)
+
+    async def recv(self):
+        (length,) = FRAME.unpack(await self._exactly(FRAME.size))
+        return pickle.loads(await self._exactly(length))
 
     def exit_code(self, wait: float = 0) -> int | None:
         try:
@@ -285,11 +333,11 @@ class Worker:
     def kill(self) -> None:
         try:
             self.process.kill()
-            self.process.wait(timeout=10)
+            self.process.wait(timeout=10)  # SIGKILL: at once
         except (OSError, subprocess.TimeoutExpired):
             pass
         try:
-            self.conn.close()
+            self.sock.close()
         except OSError:
             pass
 
@@ -303,50 +351,44 @@ class QueryPool:
         self.prefixes = dict(prefixes)
         self.limits = limits
         self.idle: asyncio.Queue[Worker] | None = None
-        self.executor = ThreadPoolExecutor(max_workers=limits.workers + 2, thread_name_prefix="dangjian-query")
         self.started = False
         self.closed = False
         self.live: set[Worker] = set()
-        self.lock = threading.Lock()
         self.pending: set[asyncio.Task] = set()
         self.start_lock: asyncio.Lock | None = None
 
-    # Starting workers: the process is started from the event loop's thread (PR_SET_PDEATHSIG
-    # follows the thread that started it), its readiness awaited in the executor. A plain
-    # subprocess rather than multiprocessing's spawn, which would run the server's main module
-    # again in the worker.
     def _launch(self) -> Worker:
+        """Start a worker process: a plain subprocess (multiprocessing's spawn would run the
+        server's main module again in it), started from the event loop's thread, which lives as
+        long as the server (PR_SET_PDEATHSIG follows the thread that started the process)."""
         parent, child = socket.socketpair()
         try:
             arguments = json.dumps([child.fileno(), self.dump, self.graph, self.prefixes, self.limits.memory])
             process = subprocess.Popen([sys.executable, "-c", "from dangjian.serve.workers import child_main; child_main()",
                                         arguments], stdin=subprocess.DEVNULL, pass_fds=[child.fileno()])
+        except BaseException:
+            parent.close()
+            raise
         finally:
             child.close()
-        worker = Worker(process, Connection(parent.detach()))
-        with self.lock:
-            self.live.add(worker)
+        worker = Worker(process, parent)
+        self.live.add(worker)
         return worker
 
-    def _await_ready(self, worker: Worker) -> Worker:
-        if worker.conn.poll(120):
-            try:
-                message = worker.conn.recv()
-                if message and message[0] == "ready":
-                    return worker
-            except (EOFError, OSError):
-                pass
-        self._retire(worker)
-        raise RuntimeError(f"a query worker did not start (exit code {worker.exit_code(2)})")
-
     def _retire(self, worker: Worker) -> None:
-        with self.lock:
-            self.live.discard(worker)
+        self.live.discard(worker)
         worker.kill()
 
     async def _spawn(self) -> Worker:
         worker = self._launch()
-        return await asyncio.get_running_loop().run_in_executor(self.executor, self._await_ready, worker)
+        try:
+            message = await asyncio.wait_for(worker.recv(), timeout=120)
+            if message and message[0] == "ready":
+                return worker
+        except (EOFError, OSError, asyncio.TimeoutError, pickle.UnpicklingError):
+            pass
+        self._retire(worker)
+        raise RuntimeError(f"a query worker did not start (exit code {worker.exit_code(2)})")
 
     async def start(self) -> None:
         if self.start_lock is None:
@@ -369,7 +411,7 @@ class QueryPool:
                     return
                 try:
                     worker = await self._spawn()
-                except RuntimeError as error:
+                except (RuntimeError, OSError) as error:
                     print(f"dangjian serve: {error}; trying again", file=sys.stderr)
                     await asyncio.sleep(1 + attempt)
                     continue
@@ -383,14 +425,19 @@ class QueryPool:
         self.pending.add(task)
         task.add_done_callback(self.pending.discard)
 
-    def _call(self, worker: Worker, job: Job) -> tuple[Outcome, bool]:
+    async def _call(self, worker: Worker, job: Job) -> tuple[Outcome, bool]:
         """Send the job and wait, at most the time limit; (outcome, whether the worker lives)."""
         timeout = self.limits.timeout
         try:
-            worker.conn.send(job)
-            if worker.conn.poll(timeout):
-                return worker.conn.recv(), True
-        except (EOFError, OSError):
+            await worker.send(job)
+            return await asyncio.wait_for(worker.recv(), timeout=timeout), True
+        except asyncio.TimeoutError:
+            self._retire(worker)
+            return Outcome.message(
+                503, f"503 Service Unavailable: the query ran longer than the time limit of {timeout:g} s and was "
+                     f"stopped; narrow it (or add LIMIT), or run it on your own copy of the dataset "
+                     f"(/download/dangjian.nt.gz)", **{"Retry-After": str(max(1, round(timeout)))}), False
+        except (EOFError, OSError, pickle.UnpicklingError):
             code = worker.exit_code(2)
             self._retire(worker)
             if code == -signal.SIGABRT:  # Rust aborts when an allocation fails
@@ -400,18 +447,17 @@ class QueryPool:
                     **{"Retry-After": "5"}), False
             return Outcome.message(503, f"503 Service Unavailable: the query worker stopped (exit code {code}); try again",
                                    **{"Retry-After": "5"}), False
-        self._retire(worker)
-        return Outcome.message(
-            503, f"503 Service Unavailable: the query ran longer than the time limit of {timeout:g} s and was stopped; "
-                 f"narrow it (or add LIMIT), or run it on your own copy of the dataset (/download/dangjian.nt.gz)",
-            **{"Retry-After": str(max(1, round(timeout)))}), False
+        except asyncio.CancelledError:  # the request went away mid-query: the worker's state is unknown
+            self._retire(worker)
+            self._replace_later()
+            raise
 
     async def run(self, job: Job) -> Outcome:
         if self.closed:
             return Outcome.message(503, "503 Service Unavailable: the server is stopping", **{"Retry-After": "5"})
         try:
             await self.start()
-        except RuntimeError as error:
+        except (RuntimeError, OSError) as error:
             return Outcome.message(503, f"503 Service Unavailable: {error}", **{"Retry-After": "5"})
         try:
             worker = await asyncio.wait_for(self.idle.get(), timeout=self.limits.queue_wait)
@@ -419,7 +465,7 @@ class QueryPool:
             return Outcome.message(
                 503, f"503 Service Unavailable: all {self.limits.workers} query workers stayed busy for "
                      f"{self.limits.queue_wait:g} s; try again shortly", **{"Retry-After": str(max(1, round(self.limits.timeout)))})
-        outcome, alive = await asyncio.get_running_loop().run_in_executor(self.executor, self._call, worker, job)
+        outcome, alive = await self._call(worker, job)
         if alive:
             self.idle.put_nowait(worker)
         else:
@@ -427,11 +473,9 @@ class QueryPool:
         return outcome
 
     def close(self) -> None:
-        """Stop every worker (their pipes close; a busy one is killed)."""
+        """Stop every worker (a busy one is killed)."""
         self.closed = True
-        with self.lock:
-            workers = list(self.live)
-            self.live.clear()
+        workers = list(self.live)
+        self.live.clear()
         for worker in workers:
             worker.kill()
-        self.executor.shutdown(wait=False, cancel_futures=True)
