@@ -7,12 +7,10 @@ malformed Accept headers and unknown formats 406, and never a traceback."""
 from __future__ import annotations
 
 import asyncio
-import http.client
 import http.server
 import socket
 import threading
 import time
-from pathlib import Path
 
 import httpx
 import pytest
@@ -176,8 +174,9 @@ def test_a_query_for_minutes_is_stopped_while_others_are_served(served, query):
     while thread.is_alive() and len(quick) < 50:
         started = time.monotonic()
         response = httpx.get(served.url("/sparql"), params={"query": "ASK { ?s ?p ?o }"}, timeout=60)
+        middle = time.monotonic()
         page = httpx.get(served.url("/id/place/anhui"), headers={"Accept": "text/turtle"}, timeout=60)
-        quick.append((response.status_code, page.status_code, time.monotonic() - started))
+        quick.append((response.status_code, page.status_code, max(middle - started, time.monotonic() - middle)))
         time.sleep(0.1)
     thread.join(timeout=60)
     response, seconds = long_answer["response"], long_answer["seconds"]
@@ -187,7 +186,8 @@ def test_a_query_for_minutes_is_stopped_while_others_are_served(served, query):
     assert seconds < 10, f"the long query was answered after {seconds:.1f} s"
     assert quick, "no other request was tried while the long query ran"
     assert all(status == 200 and page == 303 for status, page, _ in quick), quick
-    assert max(s for *_, s in quick) < 1.5, quick
+    # Had they waited behind the long query, the first would have taken the rest of its 2 s.
+    assert max(s for *_, s in quick) < 1.0, quick
     # the killed worker is replaced: both workers serve again
     time.sleep(1)
     for _ in range(4):

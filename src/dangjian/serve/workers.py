@@ -397,7 +397,13 @@ class QueryPool:
             if self.started:
                 return
             self.idle = asyncio.Queue()
-            workers = await asyncio.gather(*(self._spawn() for _ in range(self.limits.workers)))
+            workers = await asyncio.gather(*(self._spawn() for _ in range(self.limits.workers)), return_exceptions=True)
+            failures = [w for w in workers if isinstance(w, BaseException)]
+            if failures:  # all or nothing: the next request tries again
+                for worker in workers:
+                    if isinstance(worker, Worker):
+                        self._retire(worker)
+                raise RuntimeError(str(failures[0]))
             for worker in workers:
                 self.idle.put_nowait(worker)
             self.started = True
