@@ -401,3 +401,39 @@ def test_the_server_log_has_no_traceback_either(served):
     """Everything the abuse above sent was the client's doing or a limit: the log says so in one
     line each, with no dump (a real failure would be logged, as test_an_error_in_a_route shows)."""
     assert "Traceback" not in served.output(), served.output()[-3000:]
+
+
+# --- the query-text checks on their own ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, update", [
+    ("INSERT DATA { <a> <b> <c> }", True),
+    ("PREFIX ex: <https://example.org/>\nBASE <https://example.org/>\n# INSERT?\nDELETE WHERE { ?s ?p ?o }", True),
+    ("PREFIX : <https://example.org/> load <https://example.org/x>", True),
+    ("\\u0049NSERT DATA { <a> <b> <c> }", True),
+    ('SELECT * WHERE { BIND("INSERT DATA" AS ?x) }', False),
+    ("PREFIX insert: <https://example.org/> SELECT ?delete WHERE { ?delete insert:load ?x }", False),
+    ("# DROP ALL\nASK {}", False),
+])
+def test_what_counts_as_an_update(text, update):
+    from dangjian.serve import querytext
+
+    assert querytext.is_update(text) is update
+
+
+@pytest.mark.parametrize("text, service", [
+    ("SELECT * { SERVICE <http://x/> { ?s ?p ?o } }", True),
+    ("SELECT * {SERVICE<http://x/>{?s ?p ?o}}", True),
+    ("SELECT * { service silent ?x { ?s ?p ?o } }", True),
+    ("SELECT * { \\u0053ERVICE <http://x/> { ?s ?p ?o } }", True),
+    ("SELECT * { \\U00000073ervice <http://x/> { ?s ?p ?o } }", True),
+    ("SELECT * { FILTER(1<2)SERVICE<http://x/>{?s ?p ?o} }", True),
+    ('SELECT ?service { ?service <http://x/service> "SERVICE <http://x/>" } # SERVICE', False),
+    ("PREFIX service: <http://x/> SELECT * { ?s service:SERVICE ?o ; <http://x/SERVICE> ?p }", False),
+    ("SELECT $service WHERE { ?s ?p $service }", False),
+    ("SELECT * { ?s ?p '''\nSERVICE <http://x/> { }\n''' }", False),
+])
+def test_what_counts_as_service(text, service):
+    from dangjian.serve import querytext
+
+    assert querytext.uses_service(text) is service
