@@ -33,7 +33,7 @@ details { margin: .4rem 0; }
 <header><a href="/">{{ dataset }}</a><a href="/sparql">SPARQL</a></header>
 <h1>SPARQL query</h1>
 <p>A read-only <a href="https://www.w3.org/TR/sparql11-protocol/">SPARQL 1.1 Protocol</a> endpoint over the
-published knowledge base. Queries may run for {{ limits.timeout|round(1) }} s and return at most
+published knowledge base. Queries may run for {{ "%g"|format(limits.timeout) }} s and return at most
 {{ "{:,}".format(limits.max_rows) }} rows; updates and <code>SERVICE</code> are refused.</p>
 <form method="get" action="/sparql">
 <p><textarea name="query" rows="{{ rows }}" cols="100" aria-label="SPARQL query">{{ query }}</textarea></p>
