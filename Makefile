@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.installed-test
 
 .DEFAULT_GOAL := all
-.PHONY: all build validate test bench clean dictionary
+.PHONY: all build validate test bench loadtest clean dictionary
 
 all: build
 
@@ -48,6 +48,13 @@ $(BENCH_INSTALLED): pyproject.toml $(INSTALLED)
 SIZES ?= 1000,10000,100000
 bench: $(BENCH_INSTALLED)
 	$(BIN)/python benchmarks/run.py --sizes $(SIZES)
+
+# The server under load: record pages, negotiated documents, /search and /sparql at 1, 16 and
+# 64 connections for DURATION seconds each (not part of `make test`). DURATION=5 make loadtest
+DURATION ?= 30
+loadtest: $(INSTALLED)
+	$(BIN)/dangjian build
+	DURATION=$(DURATION) $(BIN)/python benchmarks/loadtest.py
 
 clean:
 	rm -rf dist .cache .pytest_cache

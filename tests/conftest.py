@@ -78,3 +78,22 @@ def built_kb(tmp_path_factory, repo) -> Sandbox:
     report = build(Project(root))
     assert report.verdict.problems == []
     return Sandbox(root)
+
+
+# The real server: `dangjian serve` on a free port of 127.0.0.1, over a fresh build of the records,
+# with limits small enough to reach in a test. Shared by the endpoint and abuse tests.
+SERVE_OPTIONS = ("--timeout", "2", "--max-rows", "1000", "--max-body", "16384", "--workers", "2")
+
+
+@pytest.fixture(scope="session")
+def served_project(built_kb) -> Project:
+    return built_kb.project
+
+
+@pytest.fixture(scope="session")
+def served(served_project):
+    from serving import ServeProcess
+
+    server = ServeProcess(served_project.root, *SERVE_OPTIONS).start()
+    yield server
+    server.stop()

@@ -1,21 +1,51 @@
-"""The ASGI application: the route modules, put together."""
+"""The ASGI application: the route modules, put together, behind the guards."""
 
 from __future__ import annotations
 
+import importlib
+from contextlib import asynccontextmanager
+
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 
 from ..kb import KnowledgeBase
+from .guards import BodyLimit, PathGuard, ReadOnly, server_error
+from .limits import Limits
 
 # Each module's routes(kb) contributes its endpoints; order matters only for overlapping paths.
-ROUTE_MODULES: list[str] = ["records", "search"]
+# A module may also define ``async startup(app)`` and ``async shutdown(app)`` (run by the lifespan).
+ROUTE_MODULES: list[str] = ["records", "sparql", "search"]
 
 
-def create_app(kb: KnowledgeBase) -> Starlette:
-    import importlib
-
+def create_app(kb: KnowledgeBase, limits: Limits | None = None) -> Starlette:
+    modules = [importlib.import_module(f"{__package__}.{name}") for name in ROUTE_MODULES]
     routes = []
-    for name in ROUTE_MODULES:
-        routes += importlib.import_module(f"{__package__}.{name}").routes(kb)
-    app = Starlette(routes=routes)
+    for module in modules:
+        routes += module.routes(kb)
+    limits = limits or Limits()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette):
+        for module in modules:
+            if hasattr(module, "startup"):
+                await module.startup(app)
+        try:
+            yield
+        finally:
+            for module in modules:
+                if hasattr(module, "shutdown"):
+                    await module.shutdown(app)
+
+    middleware = [
+        # CORS outermost, so that refusals (403, 413) reach browser clients readably too.
+        Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+                   allow_headers=["*"], expose_headers=["Link", "Location", "Retry-After", "Vary"], max_age=86400),
+        Middleware(BodyLimit, limit=limits.max_body),
+        Middleware(PathGuard),
+        Middleware(ReadOnly),
+    ]
+    app = Starlette(routes=routes, middleware=middleware, exception_handlers={Exception: server_error}, lifespan=lifespan)
     app.state.kb = kb
+    app.state.limits = limits
     return app
