@@ -216,12 +216,11 @@ def test_command_without_a_build(tmp_path, repo):
 
 
 @pytest.fixture(scope="module")
-def client(kb):
-    from starlette.testclient import TestClient
+def client(served):
+    """The real `dangjian serve` (uvicorn on 127.0.0.1, the `served` fixture) over the curated build."""
+    import httpx
 
-    from dangjian.serve.app import create_app
-
-    with TestClient(create_app(kb)) as client:
+    with httpx.Client(base_url=served.base, timeout=30) as client:
         yield client
 
 
@@ -260,6 +259,13 @@ def test_route_bad_requests(client):
     assert client.get("/search", params={"format": "json"}).status_code == 400
     empty = client.get("/search")
     assert empty.status_code == 200 and 'name="q"' in empty.text
+
+
+def test_route_long_and_odd_queries_get_an_answer_not_a_traceback(client):
+    for q in ("党" * 4000, "<script>alert(1)</script>", "%00", "\u0000", "' OR 1=1 --", "　", "🀄" * 50):
+        response = client.get("/search", params={"q": q})
+        assert response.status_code in (200, 400, 414), (q[:20], response.status_code)
+        assert "Traceback" not in response.text and "<script>alert" not in response.text
 
 
 def test_commands_listed(project):
