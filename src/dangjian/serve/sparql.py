@@ -25,8 +25,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..kb import KnowledgeBase
+from ..sparql import querytext
 from ..sparql.catalogue import catalogue, find
-from . import querytext, sparql_page
+from . import sparql_page
 from .conneg import quality
 from .limits import Limits
 from .workers import HTML, Job, QueryPool

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import pyoxigraph
 
+from .querytext import uses_service
+
 _POSITION = re.compile(r"^error at (\d+):(\d+): ?(.*)$", re.S)
 _MAX_MESSAGE = 240
 
@@ -141,15 +143,6 @@ class QueryEvaluationError(RuntimeError):
 
 class QueryRefused(ValueError):
     """A query this caller does not run (a federated SERVICE query, unless allowed)."""
-
-
-_SKIP = re.compile(r'#[^\n]*|<[^<>"{}|^`\\\s]*>|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
-_SERVICE = re.compile(r"(?i)\bSERVICE\b")
-
-
-def uses_service(text: str) -> bool:
-    """Whether the query has a SERVICE clause (outside comments, strings and IRIs)."""
-    return bool(_SERVICE.search(_SKIP.sub(" ", text)))
 
 
 def execute(store: pyoxigraph.Store, text: str, *, prefixes: dict[str, str] | None = None, default_graph=None,
