@@ -58,11 +58,12 @@ FORMATS = (
     Format("xml", "application/sparql-results+xml", ANSWERS, "XML", also=("application/xml", "text/xml"), charset=False),
     Format("csv", "text/csv", ANSWERS, "CSV"),
     Format("tsv", "text/tab-separated-values", ANSWERS, "TSV"),
-    Format("ttl", "text/turtle", GRAPHS, "TURTLE", ("turtle",), ("application/x-turtle",), "turtle"),
-    Format("nt", "application/n-triples", GRAPHS, "N_TRIPLES", ("ntriples", "n-triples"), ("text/n-triples",), "ntriples"),
-    Format("jsonld", "application/ld+json", GRAPHS, "JSON_LD", ("json-ld", "json"), ("application/json",)),
-    Format("rdf", "application/rdf+xml", GRAPHS, "RDF_XML", ("rdfxml", "rdf/xml", "rdf-xml", "xml"),
-           ("application/xml", "text/xml"), "rdfxml"),
+    Format("ttl", "text/turtle", GRAPHS, "TURTLE", aliases=("turtle",), also=("application/x-turtle",), long_name="turtle"),
+    Format("nt", "application/n-triples", GRAPHS, "N_TRIPLES", aliases=("ntriples", "n-triples"), also=("text/n-triples",),
+           long_name="ntriples"),
+    Format("jsonld", "application/ld+json", GRAPHS, "JSON_LD", aliases=("json-ld", "json"), also=("application/json",)),
+    Format("rdf", "application/rdf+xml", GRAPHS, "RDF_XML", aliases=("rdfxml", "rdf/xml", "rdf-xml", "xml"),
+           also=("application/xml", "text/xml"), long_name="rdfxml"),
 )
 FORMAT_NAMES = ("table", *(f.name for f in FORMATS))
 KIND_QUERIES = {"solutions": "a SELECT", "boolean": "an ASK", "graph": "a CONSTRUCT or DESCRIBE"}

@@ -31,13 +31,15 @@ _MAX_MESSAGE = 240
 class QuerySyntaxError(ValueError):
     """A query the parser refused, with where (1-based line and column, in characters) and why."""
 
-    def __init__(self, message: str, query: str, line: int | None = None, column: int | None = None):
+    def __init__(self, message: str, query: str, line: int | None = None, column: int | None = None,
+                 parser_text: str | None = None):
         self.message = message
         self.query = query
         self.line = line
         self.column = column
         self.prefix: str | None = None  # an undeclared prefix the query uses, where that is the error
-        self.parser_text = message  # the parser's own words ("error at 3:13: …"), as the endpoint gives them
+        # The parser's own words ("error at 3:13: expected …"), which the endpoint gives as they are.
+        self.parser_text = parser_text if parser_text is not None else message
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -65,12 +67,9 @@ class QuerySyntaxError(ValueError):
         text = str(error.args[0] if error.args else error)
         match = _POSITION.match(text)
         if not match:
-            error = cls(_shorten(text), query)
-            error.parser_text = text
-            return error
+            return cls(_shorten(text), query, parser_text=text)
         line, column, message = int(match.group(1)), int(match.group(2)), match.group(3)
-        error = cls(_shorten(message), query, line, column)
-        error.parser_text = text
+        error = cls(_shorten(message), query, line, column, parser_text=text)
         if "Prefix not found" in message:
             # The parser lists every character it could have taken; say what is wrong instead.
             lines = query.splitlines()
