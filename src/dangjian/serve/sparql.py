@@ -29,6 +29,7 @@ from ..sparql.catalogue import catalogue, find
 from ..sparql.formats import Format
 from . import sparql_page
 from .conneg import quality
+from .guards import plain
 from .limits import Limits
 from .workers import HTML, Job, QueryPool
 
@@ -108,10 +109,6 @@ def format_list() -> str:
         return ", ".join(f"{f.media_type} (format={f.listed_name})" for f in candidates)
 
     return (f"SELECT and ASK: {line(RESULT_FORMATS)}.\nCONSTRUCT and DESCRIBE: {line(GRAPH_FORMATS)}.")
-
-
-def plain(status: int, text: str, **headers: str) -> Response:
-    return Response(text.rstrip("\n") + "\n", status_code=status, media_type="text/plain; charset=utf-8", headers=headers)
 
 
 def not_acceptable(why: str) -> Response:
