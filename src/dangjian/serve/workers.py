@@ -109,15 +109,20 @@ def _close_the_door() -> None:
 FRAME = struct.Struct("!Q")  # every message: its length, then its pickle
 
 
+def framed(message) -> bytes:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return FRAME.pack(len(data)) + data
+
+
 class Channel:
-    """The worker's end of its socket: whole messages, blocking."""
+    """The worker's end of its socket: whole messages, blocking. (The server's end, :class:`Worker`,
+    reads the same way but awaits each read; a worker has no event loop to await on.)"""
 
     def __init__(self, fd: int):
         self.sock = socket.socket(fileno=fd)
 
     def send(self, message) -> None:
-        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-        self.sock.sendall(FRAME.pack(len(data)) + data)
+        self.sock.sendall(framed(message))
 
     def _exactly(self, n: int) -> bytes:
         buffer = bytearray()
@@ -248,8 +253,7 @@ class Worker:
         sock.setblocking(False)
 
     async def send(self, message) -> None:
-        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-        await asyncio.get_running_loop().sock_sendall(self.sock, FRAME.pack(len(data)) + data)
+        await asyncio.get_running_loop().sock_sendall(self.sock, framed(message))
 
     async def _exactly(self, n: int) -> bytes:
         loop = asyncio.get_running_loop()
