@@ -67,7 +67,10 @@ class Malformed(ValueError):
 
 
 def parse_accept(header: str) -> list[tuple[str, float]]:
-    """(media range, q) pairs of an Accept header (RFC 9110 §12.5.1); Malformed if any part is."""
+    """(media range, q) pairs of an Accept header (RFC 9110 §12.5.1); Malformed if any part is.
+
+    Not conneg.parse_accept, on purpose: the protocol answers a malformed header 406, listing the
+    formats, where record URIs skip what they cannot read (their rules are the static site's)."""
     ranges = []
     for part in header.split(","):
         part = part.strip()
