@@ -289,7 +289,8 @@ def test_a_query_that_fails_while_evaluated_exits_1(built_kb):
 
 
 def test_the_api_refuses_federated_queries_unless_allowed(store):
-    from dangjian.sparql.run import QueryRefused, uses_service
+    from dangjian.sparql.querytext import uses_service
+    from dangjian.sparql.run import QueryRefused
 
     with pytest.raises(QueryRefused):
         execute(store, "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")

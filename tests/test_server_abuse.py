@@ -416,7 +416,7 @@ def test_the_server_log_has_no_traceback_either(served):
     ("# DROP ALL\nASK {}", False),
 ])
 def test_what_counts_as_an_update(text, update):
-    from dangjian.serve import querytext
+    from dangjian.sparql import querytext
 
     assert querytext.is_update(text) is update
 
@@ -434,6 +434,6 @@ def test_what_counts_as_an_update(text, update):
     ("SELECT * { ?s ?p '''\nSERVICE <http://x/> { }\n''' }", False),
 ])
 def test_what_counts_as_service(text, service):
-    from dangjian.serve import querytext
+    from dangjian.sparql import querytext
 
     assert querytext.uses_service(text) is service

@@ -8,8 +8,7 @@ import click
 
 from .. import cite
 from ..describe import Graph
-from ..kb import KnowledgeBase, NotBuilt
-from .common import err, find_project
+from .common import err, find_project, open_build
 
 
 @click.command("cite")
@@ -22,11 +21,7 @@ def cite_command(record: str, fmt: str, accessed: datetime.datetime | None) -> N
     """Cite RECORD (an id such as suzhou-anhui, kind/id, or its URI) from the published dataset:
     title, dataset, version, URI and access date."""
     project = find_project()
-    try:
-        kb = KnowledgeBase(project)
-    except NotBuilt as error:
-        err(str(error))
-        raise SystemExit(1) from None
+    kb = open_build(project)
     graph = Graph.from_store(kb.store, kb.ontology)
     records = graph.records()
     wanted = record.strip()

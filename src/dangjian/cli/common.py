@@ -1,10 +1,15 @@
-"""What every subcommand shares: finding the project, and reporting errors on stderr."""
+"""What every subcommand shares: finding the project and its build, and reporting errors on stderr."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import click
 
 from ..settings import Project
+
+if TYPE_CHECKING:
+    from ..kb import KnowledgeBase
 
 
 def find_project() -> Project:
@@ -16,3 +21,14 @@ def find_project() -> Project:
 
 def err(message: str) -> None:
     click.echo(message, err=True)
+
+
+def open_build(project: Project) -> KnowledgeBase:
+    """The published build (dist/), or exit 1 saying what to run."""
+    from ..kb import KnowledgeBase, NotBuilt  # here: commands that need no build start quicker
+
+    try:
+        return KnowledgeBase(project)
+    except NotBuilt as error:
+        err(str(error))
+        raise SystemExit(1) from None

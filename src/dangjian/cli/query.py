@@ -6,7 +6,7 @@ import re
 
 import click
 
-from .common import err, find_project
+from .common import err, find_project, open_build
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*(\.rq)?$")
 
@@ -78,20 +78,15 @@ def query_command(query: str | None, file, list_: bool, fmt: str | None, width: 
     else:
         text, origin = query, None
 
-    from ..kb import KnowledgeBase, NotBuilt
     from ..sparql.run import QueryEvaluationError, QuerySyntaxError, execute
 
-    try:
-        kb = KnowledgeBase(project)
-    except NotBuilt as error:
-        err(str(error))
-        raise SystemExit(1) from None
-
+    kb = open_build(project)
     # Catalogue questions are complete as written (other stores run them too); others may lean
     # on the ontology's prefixes.
     prefixes = None if from_catalogue else kb.ontology.output_prefixes
     try:
         results = execute(kb.store, text, prefixes=prefixes, allow_service=True)
+        write(results, fmt, kb, width)  # the answer is lazy: it may fail while written too
     except QuerySyntaxError as error:
         if error.prefix is not None:
             from ..suggest import Suggester
@@ -101,11 +96,6 @@ def query_command(query: str | None, file, list_: bool, fmt: str | None, width: 
                 error.message += f"; did you mean `{close}:`?"
         err((f"{origin}: " if origin else "") + error.report())
         raise SystemExit(1) from None
-    except QueryEvaluationError as error:
-        err(f"the query failed: {error}")
-        raise SystemExit(1) from None
-    try:
-        write(results, fmt, kb, width)
     except QueryEvaluationError as error:
         err(f"the query failed: {error}")
         raise SystemExit(1) from None

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from .common import err, find_project
+from .common import err, find_project, open_build
 
 BOLD_RED, RESET = "\x1b[1;31m", "\x1b[0m"
 
@@ -36,14 +36,9 @@ def search_command(query: str | None, kind: str | None, limit: int, fmt: str, up
             return
     if not query or not query.strip():
         raise click.UsageError("give a QUERY (or --update-dictionary)")
-    from ..kb import KnowledgeBase, NotBuilt
     from ..search.index import SearchIndex
 
-    try:
-        kb = KnowledgeBase(project)
-    except NotBuilt as error:
-        err(str(error))
-        raise SystemExit(1) from None
+    kb = open_build(project)
     if kind is not None and kind not in kb.ontology.kinds:
         raise click.BadParameter(f"`{kind}` is no kind of record; choose from {', '.join(kb.ontology.kinds)}",
                                  param_hint="--kind")

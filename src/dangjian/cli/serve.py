@@ -6,9 +6,8 @@ import socket
 
 import click
 
-from ..kb import KnowledgeBase, NotBuilt
 from ..serve.limits import Limits
-from .common import err, find_project
+from .common import err, find_project, open_build
 
 DEFAULTS = Limits()
 
@@ -38,13 +37,10 @@ def serve_command(host: str, port: int, timeout, max_rows, max_bytes, max_body, 
     and so on; an option given here wins.
     """
     project = find_project()
+    kb = open_build(project)
     try:
-        kb = KnowledgeBase(project)
         limits = Limits.from_environment(timeout=timeout, max_rows=max_rows, max_bytes=max_bytes, max_body=max_body,
                                          workers=workers, memory=memory)
-    except NotBuilt as error:
-        err(str(error))
-        raise SystemExit(1) from None
     except ValueError as error:
         raise click.UsageError(str(error)) from None
 

@@ -14,8 +14,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 WRITING_METHODS = {"PUT", "DELETE", "PATCH"}
 
 
-def plain(status: int, text: str) -> Response:
-    return Response(text + "\n", status_code=status, media_type="text/plain; charset=utf-8")
+def plain(status: int, text: str, **headers: str) -> Response:
+    """A plain-text answer of one message, ending in one newline: every refusal and error of the server."""
+    return Response(text.rstrip("\n") + "\n", status_code=status, media_type="text/plain; charset=utf-8", headers=headers)
 
 
 class BodyTooLarge(Exception):

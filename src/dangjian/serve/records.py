@@ -18,6 +18,7 @@ from ..kb import KnowledgeBase
 from ..publish.site import make_site
 from ..publish.void import DOWNLOADS
 from ..resolve import Answer, Site
+from .guards import plain
 
 TEXT_MEDIA = ("text/", "application/ld+json", "application/n-triples", "application/rdf+xml", "application/json")
 RELEASE_FILES = (*DOWNLOADS, "void.ttl")
@@ -58,7 +59,7 @@ def respond(answer: Answer, request: Request) -> Response:
 
 
 def not_found(what: str = "nothing here") -> Response:
-    return Response(f"404 Not Found: {what}\n", status_code=404, media_type="text/plain; charset=utf-8")
+    return plain(404, f"404 Not Found: {what}")
 
 
 def routes(kb: KnowledgeBase) -> list[Route]:

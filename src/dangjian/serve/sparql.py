@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 import pyoxigraph
@@ -25,53 +24,33 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..kb import KnowledgeBase
+from ..sparql import formats, querytext
 from ..sparql.catalogue import catalogue, find
-from . import querytext, sparql_page
+from ..sparql.formats import Format
+from . import sparql_page
 from .conneg import quality
+from .guards import plain
 from .limits import Limits
 from .workers import HTML, Job, QueryPool
 
 
-@dataclass(frozen=True)
-class Format:
-    name: str
-    media_type: str
-    aliases: tuple[str, ...] = ()
-    label: str = ""
-
-    @property
-    def media_types(self) -> tuple[str, ...]:
-        return (self.media_type, *self.aliases)
-
-
+# The endpoint's own format, beside the shared ones: the query page with the answer as a table.
+PAGE = Format(HTML, "text/html", (*formats.ANSWERS, *formats.GRAPHS), "", also=("application/xhtml+xml",))
 # In order of preference: ties in the Accept header go to the earlier.
-RESULT_FORMATS = (
-    Format("json", "application/sparql-results+json", ("application/json",), "SPARQL JSON"),
-    Format("xml", "application/sparql-results+xml", ("application/xml", "text/xml"), "SPARQL XML"),
-    Format("csv", "text/csv", (), "CSV"),
-    Format("tsv", "text/tab-separated-values", (), "TSV"),
-    Format(HTML, "text/html", ("application/xhtml+xml",), "an HTML table"),
-)
-GRAPH_FORMATS = (
-    Format("turtle", "text/turtle", ("application/x-turtle",), "Turtle"),
-    Format("ntriples", "application/n-triples", ("text/n-triples",), "N-Triples"),
-    Format("jsonld", "application/ld+json", ("application/json",), "JSON-LD"),
-    Format("rdfxml", "application/rdf+xml", ("application/xml", "text/xml"), "RDF/XML"),
-    Format(HTML, "text/html", ("application/xhtml+xml",), "an HTML table"),
-)
-# format= names: (for SELECT and ASK, for CONSTRUCT and DESCRIBE).
-FORMAT_NAMES = {
-    "json": ("json", "jsonld"), "xml": ("xml", "rdfxml"), "csv": ("csv", None), "tsv": ("tsv", None),
-    "html": (HTML, HTML), "turtle": (None, "turtle"), "ttl": (None, "turtle"), "ntriples": (None, "ntriples"),
-    "nt": (None, "ntriples"), "n-triples": (None, "ntriples"), "jsonld": (None, "jsonld"), "json-ld": (None, "jsonld"),
-    "rdfxml": (None, "rdfxml"), "rdf": (None, "rdfxml"), "rdf-xml": (None, "rdfxml"),
-}
-for _f in RESULT_FORMATS:
-    for _m in _f.media_types:
-        FORMAT_NAMES[_m] = (_f.name, FORMAT_NAMES.get(_m, (None, None))[1])
-for _f in GRAPH_FORMATS:
-    for _m in _f.media_types:
-        FORMAT_NAMES[_m] = (FORMAT_NAMES.get(_m, (None, None))[0], _f.name)
+RESULT_FORMATS = (*formats.fitting("solutions"), PAGE)
+GRAPH_FORMATS = (*formats.fitting("graph"), PAGE)
+
+
+def by_name(value: str) -> tuple[str | None, str | None]:
+    """The formats ``format=`` names: (for SELECT and ASK, for CONSTRUCT and DESCRIBE), None
+    where it names none ("json": SPARQL JSON, or JSON-LD for a graph)."""
+    asked = formats.word(value)
+
+    def one(candidates: tuple[Format, ...]) -> str | None:
+        return next((f.name for f in candidates if f.named(asked)), None)
+
+    return one(RESULT_FORMATS), one(GRAPH_FORMATS)
+
 
 FORM = "application/x-www-form-urlencoded"
 QUERY_BODY = "application/sparql-query"
@@ -88,7 +67,10 @@ class Malformed(ValueError):
 
 
 def parse_accept(header: str) -> list[tuple[str, float]]:
-    """(media range, q) pairs of an Accept header (RFC 9110 §12.5.1); Malformed if any part is."""
+    """(media range, q) pairs of an Accept header (RFC 9110 §12.5.1); Malformed if any part is.
+
+    Not conneg.parse_accept, on purpose: the protocol answers a malformed header 406, listing the
+    formats, where record URIs skip what they cannot read (their rules are the static site's)."""
     ranges = []
     for part in header.split(","):
         part = part.strip()
@@ -111,29 +93,25 @@ def parse_accept(header: str) -> list[tuple[str, float]]:
     return ranges
 
 
-def negotiate(ranges: list[tuple[str, float]] | None, formats: tuple[Format, ...]) -> str | None:
+def negotiate(ranges: list[tuple[str, float]] | None, candidates: tuple[Format, ...]) -> str | None:
     """The name of the format to answer with (the first when the client states nothing)."""
     if not ranges:
-        return formats[0].name
+        return candidates[0].name
     def score(f: Format) -> float:
         # An alias counts only where named outright: `text/*` is not a request for SPARQL XML as text/xml.
-        named = [q for media, q in ranges if media in f.aliases]
+        named = [q for media, q in ranges if media in f.also]
         return max([quality(f.media_type, ranges), *named])
 
-    scored = [(score(f), -i, f.name) for i, f in enumerate(formats)]
+    scored = [(score(f), -i, f.name) for i, f in enumerate(candidates)]
     q, _, name = max(scored)
     return name if q > 0 else None
 
 
 def format_list() -> str:
-    def line(formats):
-        return ", ".join(f"{f.media_type} (format={f.name})" for f in formats)
+    def line(candidates):
+        return ", ".join(f"{f.media_type} (format={f.listed_name})" for f in candidates)
 
     return (f"SELECT and ASK: {line(RESULT_FORMATS)}.\nCONSTRUCT and DESCRIBE: {line(GRAPH_FORMATS)}.")
-
-
-def plain(status: int, text: str, **headers: str) -> Response:
-    return Response(text.rstrip("\n") + "\n", status_code=status, media_type="text/plain; charset=utf-8", headers=headers)
 
 
 def not_acceptable(why: str) -> Response:
@@ -239,10 +217,9 @@ def routes(kb: KnowledgeBase) -> list[Route]:
         # Which formats: format= wins over Accept.
         accept = request.headers.get("accept", "")
         if format_param is not None and format_param.strip():
-            chosen = FORMAT_NAMES.get(format_param.strip().lower())
-            if chosen is None:
+            results_format, graph_format = by_name(format_param)
+            if results_format is None and graph_format is None:
                 return not_acceptable(f"format={format_param} is not one of the formats")
-            results_format, graph_format = chosen
         else:
             try:
                 ranges = parse_accept(accept) if accept.strip() else None
@@ -316,7 +293,7 @@ def routes(kb: KnowledgeBase) -> list[Route]:
         chosen = negotiate(ranges, GRAPH_FORMATS[:2])
         if chosen is None:
             return plain(406, "406 Not Acceptable: the graph is served as text/turtle or application/n-triples")
-        name, media = ("dangjian.ttl", "text/turtle") if chosen == "turtle" else ("dangjian.nt", "application/n-triples")
+        name, media = ("dangjian.ttl", "text/turtle") if chosen == "ttl" else ("dangjian.nt", "application/n-triples")
         return Response((kb.dist / name).read_bytes(), media_type=f"{media}; charset=utf-8", headers={"Vary": "Accept"})
 
     methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]

@@ -10,14 +10,14 @@ Each worker also runs under an address-space limit (a query that needs more dies
 answered 503), dies with the server (``PR_SET_PDEATHSIG``), and, once its graph is loaded, may
 open no file descriptor at all: whatever the query, it cannot reach the network.
 
-The worker serialises the answer itself, after counting it against the row limit, so that the
-server only ever passes bytes along.
+The worker runs the query as `dangjian query` does (:func:`dangjian.sparql.run.execute`) and
+writes the answer itself (:func:`dangjian.sparql.formats.serialize`), after counting it against
+the row limit, so that the server only ever passes bytes along.
 """
 
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 import os
 import signal
@@ -30,29 +30,22 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph
+
+# Imported here, before a worker closes its door: once it has, it can open no module's file.
+from ..sparql import formats
+from ..sparql.run import QueryEvaluationError, QuerySyntaxError, Results, TooManyRows
+from ..sparql.run import execute as run_query
 from .limits import Limits
 
-# Result formats by name: (pyoxigraph format attribute, media type written in Content-Type).
-RESULT_FORMATS = {
-    "json": ("JSON", "application/sparql-results+json"),
-    "xml": ("XML", "application/sparql-results+xml"),
-    "csv": ("CSV", "text/csv; charset=utf-8"),
-    "tsv": ("TSV", "text/tab-separated-values; charset=utf-8"),
-}
-GRAPH_FORMATS = {
-    "turtle": ("TURTLE", "text/turtle; charset=utf-8"),
-    "ntriples": ("N_TRIPLES", "application/n-triples; charset=utf-8"),
-    "jsonld": ("JSON_LD", "application/ld+json; charset=utf-8"),
-    "rdfxml": ("RDF_XML", "application/rdf+xml; charset=utf-8"),
-}
 HTML = "html"  # the rows themselves, for the server to lay out as a table
 
 
 @dataclass
 class Job:
     query: str
-    results_format: str | None  # a RESULT_FORMATS name, HTML, or None (no acceptable format)
-    graph_format: str | None  # a GRAPH_FORMATS name, HTML, or None
+    results_format: str | None  # a format for SELECT and ASK (see sparql.formats), HTML, or None (none acceptable)
+    graph_format: str | None  # a format for CONSTRUCT and DESCRIBE, HTML, or None
     default_graphs: list[str] | None = None  # default-graph-uri (None: the protocol named none)
     named_graphs: list[str] | None = None
     max_rows: int = 10_000
@@ -116,15 +109,20 @@ def _close_the_door() -> None:
 FRAME = struct.Struct("!Q")  # every message: its length, then its pickle
 
 
+def framed(message) -> bytes:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return FRAME.pack(len(data)) + data
+
+
 class Channel:
-    """The worker's end of its socket: whole messages, blocking."""
+    """The worker's end of its socket: whole messages, blocking. (The server's end, :class:`Worker`,
+    reads the same way but awaits each read; a worker has no event loop to await on.)"""
 
     def __init__(self, fd: int):
         self.sock = socket.socket(fileno=fd)
 
     def send(self, message) -> None:
-        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-        self.sock.sendall(FRAME.pack(len(data)) + data)
+        self.sock.sendall(framed(message))
 
     def _exactly(self, n: int) -> bytes:
         buffer = bytearray()
@@ -155,8 +153,6 @@ def worker_main(conn, dump: str, graph: str, prefixes: dict[str, str], memory_mi
 
     limit = memory_mib * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    import pyoxigraph
-
     store = pyoxigraph.Store()
     # The published graph is both the default graph and the named graph of the release, so that
     # FROM, FROM NAMED, GRAPH and the protocol's default-graph-uri and named-graph-uri all work.
@@ -185,8 +181,6 @@ def worker_main(conn, dump: str, graph: str, prefixes: dict[str, str], memory_mi
 
 def _term(term) -> list | None:
     """A term as plain data for the HTML table: [kind, value, language or datatype]."""
-    import pyoxigraph
-
     if term is None:
         return None
     if isinstance(term, pyoxigraph.NamedNode):
@@ -201,91 +195,43 @@ def _term(term) -> list | None:
     return ["triple", str(term), None]
 
 
-def _solutions_tsv(variables, rows) -> bytes:
-    """Collected solutions as SPARQL TSV (terms in their N-Triples form), for pyoxigraph to
-    read back and write in the format asked for."""
-    lines = ["\t".join(str(v) for v in variables)]
-    for row in rows:
-        lines.append("\t".join("" if row[i] is None else str(row[i]) for i in range(len(variables))))
-    return ("\n".join(lines) + "\n").encode("utf-8")
+def _table(results: Results) -> dict:
+    """The answer as plain data for the HTML table."""
+    if results.kind == "boolean":
+        return {"boolean": bool(results.boolean)}
+    if results.kind == "solutions":
+        return {"vars": results.variables, "rows": [[_term(t) for t in row] for row in results.rows()]}
+    return {"vars": ["subject", "predicate", "object"],
+            "rows": [[_term(t.subject), _term(t.predicate), _term(t.object)] for t in results.triples()]}
 
 
 def execute(store, job: Job, prefixes: dict[str, str]) -> Outcome:
-    import json
-    import pyoxigraph
-
-    options = {}
+    dataset = {}
     if job.default_graphs is not None or job.named_graphs is not None:
-        options["default_graph"] = [pyoxigraph.NamedNode(g) for g in job.default_graphs or []]
-        options["named_graphs"] = [pyoxigraph.NamedNode(g) for g in job.named_graphs or []]
+        dataset = {"default_graph": [pyoxigraph.NamedNode(g) for g in job.default_graphs or []],
+                   "named_graphs": [pyoxigraph.NamedNode(g) for g in job.named_graphs or []]}
     try:
-        result = store.query(job.query, **options)
-    except SyntaxError as error:
-        return Outcome.message(400, f"400 Bad Request: the query does not parse: {error}")
-    except OSError as error:
+        # SERVICE is refused by the endpoint before a job is sent; a worker asked anyway has no
+        # socket to open (see _close_the_door), so the query fails here rather than being refused.
+        results = run_query(store, job.query, allow_service=True, **dataset)
+        chosen = job.graph_format if results.kind == "graph" else job.results_format
+        if chosen is None:
+            return Outcome(406, kind=results.kind)  # the server writes the message, which lists the formats
+        results = results.capped(job.max_rows)
+        if chosen == HTML:
+            return Outcome(200, kind=results.kind, table=_table(results))
+        body = formats.serialize(results, chosen, prefixes=prefixes)
+        media = formats.find(chosen, results.kind).content_type
+    except QuerySyntaxError as error:
+        return Outcome.message(400, f"400 Bad Request: the query does not parse: {error.parser_text}")
+    except QueryEvaluationError as error:  # evaluation errors surface while the answer is read, too
         return Outcome.message(400, f"400 Bad Request: the query could not be run: {error}")
-
-    if isinstance(result, pyoxigraph.QueryBoolean):
-        kind, chosen = "boolean", job.results_format
-    elif isinstance(result, pyoxigraph.QuerySolutions):
-        kind, chosen = "solutions", job.results_format
-    else:
-        kind, chosen = "graph", job.graph_format
-    if chosen is None:
-        return Outcome(406, kind=kind)  # the server writes the message, which lists the formats
-
-    try:
-        if kind == "boolean":
-            if chosen == HTML:
-                return Outcome(200, kind=kind, table={"boolean": bool(result)})
-            attribute, media = RESULT_FORMATS[chosen]
-            body = result.serialize(format=getattr(pyoxigraph.QueryResultsFormat, attribute))
-        elif kind == "solutions":
-            variables = list(result.variables)
-            rows = list(itertools.islice(result, job.max_rows + 1))
-            if len(rows) > job.max_rows:
-                return _too_many(job.max_rows, "solutions")
-            if chosen == HTML:
-                return Outcome(200, kind=kind, table={"vars": [v.value for v in variables],
-                                                      "rows": [[_term(row[i]) for i in range(len(variables))] for row in rows]})
-            if variables:
-                collected = pyoxigraph.parse_query_results(_solutions_tsv(variables, rows), format=pyoxigraph.QueryResultsFormat.TSV)
-            else:  # no variables: TSV cannot say how many (empty) solutions there are
-                empty = json.dumps({"head": {"vars": []}, "results": {"bindings": [{} for _ in rows]}}).encode()
-                collected = pyoxigraph.parse_query_results(empty, format=pyoxigraph.QueryResultsFormat.JSON)
-            attribute, media = RESULT_FORMATS[chosen]
-            body = collected.serialize(format=getattr(pyoxigraph.QueryResultsFormat, attribute))
-        else:
-            triples = list(itertools.islice(result, job.max_rows + 1))
-            if len(triples) > job.max_rows:
-                return _too_many(job.max_rows, "triples")
-            if chosen == HTML:
-                return Outcome(200, kind=kind, table={"vars": ["subject", "predicate", "object"],
-                                                      "rows": [[_term(t.subject), _term(t.predicate), _term(t.object)] for t in triples]})
-            attribute, media = GRAPH_FORMATS[chosen]
-            fmt = getattr(pyoxigraph.RdfFormat, attribute)
-            used = _used_prefixes(triples, prefixes) if fmt in (pyoxigraph.RdfFormat.TURTLE, pyoxigraph.RdfFormat.RDF_XML) else {}
-            body = pyoxigraph.serialize(triples, format=fmt, prefixes=used) if used else pyoxigraph.serialize(triples, format=fmt)
-    except OSError as error:  # evaluation errors surface while the answer is read
-        return Outcome.message(400, f"400 Bad Request: the query could not be run: {error}")
+    except TooManyRows as error:
+        return _too_many(error.limit, error.what)
     if len(body) > job.max_bytes:
         return Outcome.message(413, f"413 Content Too Large: the answer takes {len(body):,} bytes, more than the limit of "
                                     f"{job.max_bytes:,}; narrow the query or add LIMIT")
-    return Outcome(200, body, media, kind=kind)
-
-
-def _used_prefixes(triples, prefixes: dict[str, str]) -> dict[str, str]:
-    """The prefixes whose namespace some IRI of the answer (or a literal's datatype) is in."""
-    import pyoxigraph
-
-    iris = set()
-    for t in triples:
-        for term in (t.subject, t.predicate, t.object):
-            if isinstance(term, pyoxigraph.NamedNode):
-                iris.add(term.value)
-            elif isinstance(term, pyoxigraph.Literal):
-                iris.add(term.datatype.value)
-    return {k: v for k, v in prefixes.items() if any(iri.startswith(v) and iri != v for iri in iris)}
+    return Outcome(200, body, media, kind=results.kind)
 
 
 def _too_many(limit: int, what: str) -> Outcome:
@@ -307,8 +253,7 @@ class Worker:
         sock.setblocking(False)
 
     async def send(self, message) -> None:
-        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-        await asyncio.get_running_loop().sock_sendall(self.sock, FRAME.pack(len(data)) + data)
+        await asyncio.get_running_loop().sock_sendall(self.sock, framed(message))
 
     async def _exactly(self, n: int) -> bytes:
         loop = asyncio.get_running_loop()

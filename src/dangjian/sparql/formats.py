@@ -1,113 +1,151 @@
 """Formats of a query's answer: the standard ones, by name or media type, and a readable table.
 
 Solutions (SELECT) and booleans (ASK) are written by pyoxigraph's own serialisers in the SPARQL
-1.1 results formats (JSON, XML, CSV, TSV); graphs (CONSTRUCT, DESCRIBE) as the project writes
-its documents (Turtle with the ontology's prefixes, N-Triples, JSON-LD in the project's context,
-RDF/XML; see :func:`dangjian.publish.documents.render_document`). The table is for people: IRIs
+1.1 results formats (JSON, XML, CSV, TSV); graphs (CONSTRUCT, DESCRIBE), for the command, as the
+project writes its documents (Turtle with the ontology's prefixes, N-Triples, JSON-LD in the
+project's context, RDF/XML; see :func:`dangjian.publish.documents.render_document`), and for the
+endpoint by pyoxigraph's writers. :data:`FORMATS` is the one list of them, which the command's
+``--format`` and the endpoint's content negotiation both read. The table is for people: IRIs
 shortened with the prefixes, Chinese text aligned, long cells cut.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pyoxigraph
 
-from ..ontology import Ontology
 from .run import Results, display_width, evaluating
+
+if TYPE_CHECKING:  # the endpoint's query workers import this module and must not load rdflib
+    from ..ontology import Ontology
+
+ANSWERS = ("solutions", "boolean")
+GRAPHS = ("graph",)
 
 
 @dataclass(frozen=True)
 class Format:
-    name: str
-    media_type: str
+    name: str  # as `dangjian query --format` takes and lists it
+    media_type: str  # without parameters
     kinds: tuple[str, ...]  # "solutions", "boolean", "graph"
+    writer: str  # pyoxigraph's name for it (QueryResultsFormat or RdfFormat)
+    aliases: tuple[str, ...] = ()  # other names people use for it
+    # Other media types clients send for it; shared between kinds (application/json), so Accept
+    # counts them only where named outright, and format= by the kind of answer.
+    also: tuple[str, ...] = ()
+    long_name: str = ""  # the name the endpoint lists it by, where not the short one
+    charset: bool = True  # whether its Content-Type says charset=utf-8
+
+    @property
+    def content_type(self) -> str:
+        return f"{self.media_type}; charset=utf-8" if self.charset else self.media_type
+
+    @property
+    def listed_name(self) -> str:
+        return self.long_name or self.name
+
+    def named(self, word: str) -> bool:
+        """Whether ``word`` (lower case, without parameters) names this format."""
+        return word == self.name or word in self.aliases or word == self.media_type or word in self.also
 
 
-RESULT_FORMATS = {
-    "json": (pyoxigraph.QueryResultsFormat.JSON, "application/sparql-results+json"),
-    "xml": (pyoxigraph.QueryResultsFormat.XML, "application/sparql-results+xml"),
-    "csv": (pyoxigraph.QueryResultsFormat.CSV, "text/csv; charset=utf-8"),
-    "tsv": (pyoxigraph.QueryResultsFormat.TSV, "text/tab-separated-values; charset=utf-8"),
-}
-GRAPH_FORMATS = {
-    "ttl": ("ttl", "text/turtle; charset=utf-8"),
-    "nt": ("nt", "application/n-triples"),
-    "jsonld": ("jsonld", "application/ld+json"),
-    "rdf": ("rdf", "application/rdf+xml"),
-}
-# Other names people use for the same formats.
-ALIASES = {"turtle": "ttl", "ntriples": "nt", "n-triples": "nt", "json-ld": "jsonld", "rdfxml": "rdf", "rdf/xml": "rdf"}
-
+# In order of preference: the first of a kind is its default, and ties in Accept go to the earlier.
+# "xml" and "json" name the answer's kind of XML or JSON: SPARQL results, or RDF/XML and JSON-LD.
 FORMATS = (
-    *(Format(name, media, ("solutions", "boolean")) for name, (_f, media) in RESULT_FORMATS.items()),
-    *(Format(name, media, ("graph",)) for name, (_f, media) in GRAPH_FORMATS.items()),
+    Format("json", "application/sparql-results+json", ANSWERS, "JSON", also=("application/json",), charset=False),
+    Format("xml", "application/sparql-results+xml", ANSWERS, "XML", also=("application/xml", "text/xml"), charset=False),
+    Format("csv", "text/csv", ANSWERS, "CSV"),
+    Format("tsv", "text/tab-separated-values", ANSWERS, "TSV"),
+    Format("ttl", "text/turtle", GRAPHS, "TURTLE", aliases=("turtle",), also=("application/x-turtle",), long_name="turtle"),
+    Format("nt", "application/n-triples", GRAPHS, "N_TRIPLES", aliases=("ntriples", "n-triples"), also=("text/n-triples",),
+           long_name="ntriples"),
+    Format("jsonld", "application/ld+json", GRAPHS, "JSON_LD", aliases=("json-ld", "json"), also=("application/json",)),
+    Format("rdf", "application/rdf+xml", GRAPHS, "RDF_XML", aliases=("rdfxml", "rdf/xml", "rdf-xml", "xml"),
+           also=("application/xml", "text/xml"), long_name="rdfxml"),
 )
-FORMAT_NAMES = ("table", *RESULT_FORMATS, *GRAPH_FORMATS)
+FORMAT_NAMES = ("table", *(f.name for f in FORMATS))
+KIND_QUERIES = {"solutions": "a SELECT", "boolean": "an ASK", "graph": "a CONSTRUCT or DESCRIBE"}
 
 
 class UnsupportedFormat(ValueError):
     """A format that does not fit the answer (CSV for a graph, Turtle for solutions)."""
 
 
-def media_types(kind: str) -> dict[str, str]:
-    """{media type (without parameters): format name} for an answer of ``kind``, for content
-    negotiation. The first is the default."""
-    return {f.media_type.split(";")[0]: f.name for f in FORMATS if kind in f.kinds}
+def fitting(kind: str) -> tuple[Format, ...]:
+    """The formats an answer of ``kind`` can be written in, the default first."""
+    return tuple(f for f in FORMATS if kind in f.kinds)
 
 
-def media_type(name: str) -> str:
-    """The media type (with its charset where it takes one) of a format name."""
-    name = ALIASES.get(name, name)
-    for f in FORMATS:
-        if f.name == name:
-            return f.media_type
-    raise UnsupportedFormat(f"unknown format `{name}`")
+def word(fmt: str) -> str:
+    """A format as asked for, as :meth:`Format.named` compares it: lower case, no parameters."""
+    return fmt.strip().lower().split(";")[0].strip()
+
+
+def find(fmt: str, kind: str) -> Format:
+    """The format ``fmt`` (a name, an alias or a media type) names for an answer of ``kind``."""
+    asked = word(fmt)
+    for f in fitting(kind):
+        if f.named(asked):
+            return f
+    other = next((f for f in FORMATS if f.named(asked)), None)
+    if other is None:
+        raise UnsupportedFormat(f"unknown format `{asked}`; known: {', '.join(FORMAT_NAMES[1:])}")
+    allowed = ", ".join(f.name for f in fitting(kind))
+    raise UnsupportedFormat(f"{other.name} does not fit the answer to {KIND_QUERIES[kind]} query; use one of: {allowed}")
 
 
 def known(fmt: str) -> bool:
     """Whether ``fmt`` names a format (table included), by name, alias or media type."""
-    fmt = fmt.strip().lower().split(";")[0].strip()
-    return ALIASES.get(fmt, fmt) in FORMAT_NAMES or fmt in {f.media_type.split(";")[0] for f in FORMATS}
+    asked = word(fmt)
+    return asked == "table" or any(f.named(asked) for f in FORMATS)
 
 
-def resolve(fmt: str, kind: str) -> str:
-    """The format name for ``fmt`` (a name, an alias or a media type) and an answer of ``kind``.
+def media_types(kind: str) -> dict[str, str]:
+    """{media type (without parameters): format name} for an answer of ``kind``. The first is the default."""
+    return {f.media_type: f.name for f in fitting(kind)}
 
-    "xml" names SPARQL XML results for solutions and booleans, RDF/XML for a graph."""
-    fmt = fmt.strip().lower().split(";")[0].strip()
-    fmt = ALIASES.get(fmt, fmt)
-    if kind == "graph" and fmt == "xml":
-        fmt = "rdf"
-    by_media = {f.media_type.split(";")[0]: f.name for f in FORMATS}
-    name = by_media.get(fmt, fmt)
+
+def media_type(name: str) -> str:
+    """The Content-Type of a format (with its charset where it takes one), by name or alias."""
+    asked = word(name)
     for f in FORMATS:
-        if f.name == name:
-            if kind not in f.kinds:
-                allowed = ", ".join(x.name for x in FORMATS if kind in x.kinds)
-                what = {"solutions": "a SELECT", "boolean": "an ASK", "graph": "a CONSTRUCT or DESCRIBE"}[kind]
-                raise UnsupportedFormat(f"{f.name} does not fit the answer to {what} query; use one of: {allowed}")
-            return name
-    raise UnsupportedFormat(f"unknown format `{fmt}`; known: {', '.join(FORMAT_NAMES[1:])}")
+        if f.named(asked):
+            return f.content_type
+    raise UnsupportedFormat(f"unknown format `{name}`")
 
 
-def serialize(results: Results, fmt: str, ontology: Ontology | None = None) -> bytes:
+def serialize(results: Results, fmt: str, ontology: Ontology | None = None, prefixes: dict[str, str] | None = None) -> bytes:
     """The answer in a standard format (a name such as "json" or "ttl", or a media type).
 
-    JSON-LD and Turtle use the ontology's context and prefixes; without an ontology, JSON-LD and
-    Turtle come from pyoxigraph's writers, plain."""
-    name = resolve(fmt, results.kind)
-    if results.kind in ("solutions", "boolean"):
+    With an ontology, graphs are written as the project writes its documents (the command);
+    without, by pyoxigraph's writers, Turtle and RDF/XML declaring those of ``prefixes`` the
+    answer uses (the endpoint, whose workers hold no ontology)."""
+    chosen = find(fmt, results.kind)
+    if results.kind in ANSWERS:
         with evaluating():
-            return results.raw.serialize(format=RESULT_FORMATS[name][0])
+            return results.raw.serialize(format=getattr(pyoxigraph.QueryResultsFormat, chosen.writer))
     triples = results.triples()
-    if ontology is None:
-        rdf = {"ttl": pyoxigraph.RdfFormat.TURTLE, "nt": pyoxigraph.RdfFormat.N_TRIPLES,
-               "jsonld": pyoxigraph.RdfFormat.JSON_LD, "rdf": pyoxigraph.RdfFormat.RDF_XML}[name]
-        return pyoxigraph.serialize(sorted(set(triples), key=str), format=rdf)
-    from ..publish.documents import render_document
+    if ontology is not None:
+        from ..publish.documents import render_document
 
-    return render_document(triples, name, ontology, ontology.output_prefixes)
+        return render_document(triples, chosen.name, ontology, ontology.output_prefixes)
+    rdf = getattr(pyoxigraph.RdfFormat, chosen.writer)
+    used = _used_prefixes(triples, prefixes or {}) if rdf in (pyoxigraph.RdfFormat.TURTLE, pyoxigraph.RdfFormat.RDF_XML) else {}
+    return pyoxigraph.serialize(triples, format=rdf, prefixes=used) if used else pyoxigraph.serialize(triples, format=rdf)
+
+
+def _used_prefixes(triples, prefixes: dict[str, str]) -> dict[str, str]:
+    """The prefixes whose namespace some IRI of the answer (or a literal's datatype) is in."""
+    iris = set()
+    for t in triples:
+        for term in (t.subject, t.predicate, t.object):
+            if isinstance(term, pyoxigraph.NamedNode):
+                iris.add(term.value)
+            elif isinstance(term, pyoxigraph.Literal):
+                iris.add(term.datatype.value)
+    return {k: v for k, v in prefixes.items() if any(iri.startswith(v) and iri != v for iri in iris)}
 
 
 # --- the table ------------------------------------------------------------------------------

@@ -7,17 +7,22 @@ that line of the query with a caret under the place. Updates are not queries: py
 ``Store.query`` refuses them as syntax errors, so nothing here can change the store.
 
 The answer is lazy, as pyoxigraph's is: solutions and triples can be read once, by
-:func:`dangjian.sparql.formats.serialize` or by iterating.
+:func:`dangjian.sparql.formats.serialize` or by iterating; :meth:`Results.capped` reads it at
+once, up to a number of rows (the endpoint's limit).
 """
 
 from __future__ import annotations
 
+import itertools
+import json
 import re
 import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pyoxigraph
+
+from .querytext import uses_service
 
 _POSITION = re.compile(r"^error at (\d+):(\d+): ?(.*)$", re.S)
 _MAX_MESSAGE = 240
@@ -26,12 +31,15 @@ _MAX_MESSAGE = 240
 class QuerySyntaxError(ValueError):
     """A query the parser refused, with where (1-based line and column, in characters) and why."""
 
-    def __init__(self, message: str, query: str, line: int | None = None, column: int | None = None):
+    def __init__(self, message: str, query: str, line: int | None = None, column: int | None = None,
+                 parser_text: str | None = None):
         self.message = message
         self.query = query
         self.line = line
         self.column = column
         self.prefix: str | None = None  # an undeclared prefix the query uses, where that is the error
+        # The parser's own words ("error at 3:13: expected …"), which the endpoint gives as they are.
+        self.parser_text = parser_text if parser_text is not None else message
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -59,9 +67,9 @@ class QuerySyntaxError(ValueError):
         text = str(error.args[0] if error.args else error)
         match = _POSITION.match(text)
         if not match:
-            return cls(_shorten(text), query)
+            return cls(_shorten(text), query, parser_text=text)
         line, column, message = int(match.group(1)), int(match.group(2)), match.group(3)
-        error = cls(_shorten(message), query, line, column)
+        error = cls(_shorten(message), query, line, column, parser_text=text)
         if "Prefix not found" in message:
             # The parser lists every character it could have taken; say what is wrong instead.
             lines = query.splitlines()
@@ -122,6 +130,46 @@ class Results:
         with evaluating():
             return list(self.raw)
 
+    def capped(self, limit: int) -> "Results":
+        """The answer read now, but no further than ``limit`` solutions or triples: raises
+        :class:`TooManyRows` when there are more. The copy can be written as the answer can."""
+        if self.kind == "boolean":
+            return self
+        with evaluating():
+            read = list(itertools.islice(self.raw, limit + 1))
+        if len(read) > limit:
+            raise TooManyRows(limit, "triples" if self.kind == "graph" else "solutions")
+        return Results(self.kind, read if self.kind == "graph" else ReadSolutions(list(self.raw.variables), read))
+
+
+class TooManyRows(Exception):
+    def __init__(self, limit: int, what: str):
+        self.limit, self.what = limit, what
+        super().__init__(f"more than {limit:,} {what}")
+
+
+class ReadSolutions:
+    """Solutions already read (by :meth:`Results.capped`), still written by pyoxigraph's writers."""
+
+    def __init__(self, variables: list, solutions: list):
+        self.variables = variables
+        self.solutions = solutions
+
+    def __iter__(self):
+        return iter(self.solutions)
+
+    def serialize(self, format) -> bytes:
+        # pyoxigraph writes only its own solutions: read these back from SPARQL TSV (terms in
+        # their N-Triples form), or JSON when there are no variables (TSV cannot count empty rows).
+        if self.variables:
+            lines = ["\t".join(str(v) for v in self.variables)]
+            lines += ["\t".join("" if s[v] is None else str(s[v]) for v in self.variables) for s in self.solutions]
+            data, read_as = ("\n".join(lines) + "\n").encode("utf-8"), pyoxigraph.QueryResultsFormat.TSV
+        else:
+            data = json.dumps({"head": {"vars": []}, "results": {"bindings": [{} for _ in self.solutions]}}).encode()
+            read_as = pyoxigraph.QueryResultsFormat.JSON
+        return pyoxigraph.parse_query_results(data, format=read_as).serialize(format=format)
+
 
 @contextmanager
 def evaluating():
@@ -143,20 +191,12 @@ class QueryRefused(ValueError):
     """A query this caller does not run (a federated SERVICE query, unless allowed)."""
 
 
-_SKIP = re.compile(r'#[^\n]*|<[^<>"{}|^`\\\s]*>|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
-_SERVICE = re.compile(r"(?i)\bSERVICE\b")
-
-
-def uses_service(text: str) -> bool:
-    """Whether the query has a SERVICE clause (outside comments, strings and IRIs)."""
-    return bool(_SERVICE.search(_SKIP.sub(" ", text)))
-
-
 def execute(store: pyoxigraph.Store, text: str, *, prefixes: dict[str, str] | None = None, default_graph=None,
-            union_default_graph: bool = False, allow_service: bool = False) -> Results:
+            named_graphs=None, union_default_graph: bool = False, allow_service: bool = False) -> Results:
     """Evaluate a SPARQL query (never an update) on ``store``.
 
-    ``prefixes`` are declared for the query unless it declares them itself. A query with a
+    ``prefixes`` are declared for the query unless it declares them itself; ``default_graph`` and
+    ``named_graphs`` (graphs or lists of them) set the dataset, as pyoxigraph's. A query with a
     SERVICE clause (which would make the store fetch from other servers) is refused with
     :class:`QueryRefused` unless ``allow_service``.
 
@@ -172,6 +212,8 @@ def execute(store: pyoxigraph.Store, text: str, *, prefixes: dict[str, str] | No
         options["prefixes"] = dict(prefixes)
     if default_graph is not None:
         options["default_graph"] = default_graph
+    if named_graphs is not None:
+        options["named_graphs"] = named_graphs
     if union_default_graph:
         options["use_default_graph_as_union"] = True
     try:

@@ -1,5 +1,6 @@
-"""What the endpoint reads from a query's text before running it: its form (a query or an update)
-and whether it calls out with SERVICE.
+"""What is read from a query's text before it is run: its form (a query or an update) and whether
+it calls out with SERVICE. The endpoint refuses both; :func:`dangjian.sparql.run.execute` refuses
+SERVICE unless its caller allows it.
 
 pyoxigraph exposes no parse tree, so this is a small lexer: comments, strings and IRIs are blanked
 out, then the words that remain are looked at. It errs on the side of refusing: a word SERVICE
