@@ -93,21 +93,23 @@ def kept_releases(out: Path) -> dict[str, bytes]:
 
 
 def build(project: Project, ontology: Ontology | None = None, out: Path | None = None, on_wait=None, progress=None,
-          site: bool = False, release: tuple[str, str] | None = None) -> BuildReport:
+          site: bool = False, release: tuple[str, str] | None = None, scanned: tuple | None = None) -> BuildReport:
     """Validate and publish; ``site`` adds the static site under site/; ``release`` is
-    (version, date) for `dangjian release`, whose dumps go to releases/{version}/ too."""
+    (version, date) for `dangjian release`, whose dumps go to releases/{version}/ too.
+    ``scanned``: the records' signatures as the command read them just before (see
+    :func:`dangjian.incremental.current_manifest`), not read again."""
     started = time.perf_counter()
     ontology = ontology or Ontology(project.ontology)
     out = out or project.dist
     if out.resolve() == project.dist.resolve() and not site and not release:
         from .rebuild import quick_rebuild
 
-        quick = quick_rebuild(project, ontology, out, on_wait)
+        quick = quick_rebuild(project, ontology, out, on_wait, scanned)
         if quick is not None:
             return quick
     index = BuildIndex(project)
     index.forget()  # until this build is in place, no rebuild may splice the old dumps
-    current, _clean = signatures(project, ontology.kinds_by_folder)
+    current, _clean = signatures(project, ontology.kinds_by_folder, scanned)
     verdict = check_project(project, ontology, render=True, progress=progress)
     if not verdict.valid:
         raise BuildFailed(verdict)

@@ -56,11 +56,20 @@ def fingerprint(project: Project, base: str) -> str:
     return digest.hexdigest()
 
 
-def signatures(project: Project, folders) -> tuple[dict[str, str], bool]:
+class Signatures(dict):
+    """Signatures by file as shown, remembering their digest once made (never changed after)."""
+
+    digest: str | None = None
+
+
+def signatures(project: Project, folders, scanned: tuple | None = None) -> tuple[dict[str, str], bool]:
     """Each record file, as shown, with the signature of its file and its companions
     ("mtime:size", then "name:mtime:size" of each companion); and whether records/ holds
-    nothing else (stray files are reported by a full validation)."""
-    found: dict[str, str] = {}
+    nothing else (stray files are reported by a full validation). ``scanned``: what
+    current_manifest() read moments before, in this same command, used when of the same folders."""
+    if scanned is not None and scanned[0] == frozenset(folders):
+        return scanned[1], scanned[2]
+    found: dict[str, str] = Signatures()
     records_shown = project.relative(project.records)
     folders = set(folders)
     clean = all(entry.name.startswith(".") or entry.name in folders for entry in os.scandir(project.records))
@@ -186,14 +195,19 @@ def manifest_hash(dist: Path) -> str | None:
         return None
 
 
-def current_manifest(project: Project, out: Path, base: str) -> dict | None:
+def current_manifest(project: Project, out: Path, base: str, scanned: dict | None = None) -> dict | None:
     """The manifest of dist/ when no record, ontology or program changed since the build that
-    wrote it; None otherwise. Reads no record, parses nothing: only the files' signatures."""
+    wrote it; None otherwise. Reads no record, parses nothing: only the files' signatures.
+    ``scanned``, when given, receives the signatures read ("signatures": (folders, current,
+    clean)), for the build that follows to use instead of reading them again."""
     index = BuildIndex(project)
     meta = index.meta()
     if not meta.get("folders") or meta.get("manifest") != manifest_hash(out) or meta.get("fingerprint") != fingerprint(project, base):
         return None
-    current, clean = signatures(project, json.loads(meta["folders"]))
+    folders = json.loads(meta["folders"])
+    current, clean = signatures(project, folders)
+    if scanned is not None:
+        scanned["signatures"] = (frozenset(folders), current, clean)
     if not clean or meta.get("signatures") != signature_digest(current):
         return None
     return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
@@ -202,6 +216,14 @@ def current_manifest(project: Project, out: Path, base: str) -> dict | None:
 def signature_digest(current: dict[str, str]) -> str:
     """One digest of every file's signature: what "nothing changed" compares, without reading
     the index's rows."""
+    if isinstance(current, Signatures):
+        if current.digest is None:
+            current.digest = _digest(current)
+        return current.digest
+    return _digest(current)
+
+
+def _digest(current: dict[str, str]) -> str:
     return hashlib.sha256("".join(f"{shown}\t{sig}\n" for shown, sig in sorted(current.items())).encode()).hexdigest()
 
 

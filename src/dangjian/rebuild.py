@@ -37,20 +37,20 @@ from .validate.sources import check_sources
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
 
-def quick_rebuild(project: Project, ontology: Ontology, out: Path, on_wait=None) -> BuildReport | None:
+def quick_rebuild(project: Project, ontology: Ontology, out: Path, on_wait=None, scanned: tuple | None = None) -> BuildReport | None:
     """A spliced rebuild, or None when a full build is needed. It holds the build lock
     throughout: it reads the dumps another build could be replacing."""
     with build_lock(out.parent, on_wait):
-        return _quick_rebuild(project, ontology, out)
+        return _quick_rebuild(project, ontology, out, scanned)
 
 
-def _quick_rebuild(project: Project, ontology: Ontology, out: Path) -> BuildReport | None:
+def _quick_rebuild(project: Project, ontology: Ontology, out: Path, scanned: tuple | None = None) -> BuildReport | None:
     started = time.perf_counter()
     index = BuildIndex(project)
     meta = index.meta()
     if not meta or meta.get("manifest") != manifest_hash(out) or meta.get("fingerprint") != fingerprint(project, ontology.base):
         return None
-    current, clean = signatures(project, ontology.kinds_by_folder)
+    current, clean = signatures(project, ontology.kinds_by_folder, scanned)
     if not clean:
         return None
     known = index.signatures()
