@@ -93,11 +93,15 @@ def _quick_rebuild(project: Project, ontology: Ontology, out: Path, scanned: tup
     heads = dump_heads(ontology, version)
     old_manifest = _old_manifest(out)
     with staged(out, locked=True) as staging:
-        for name in DUMPS:
+        # N-Triples first: the bulk dumps are compressed afresh from it, in threads, while the
+        # other dumps are spliced.
+        for name in sorted(DUMPS, key=lambda name: name != "dangjian.nt"):
             pieces = splice_pieces(name, old_rows, new_rows, replaced, blocks, out / name, int(meta[f"head:{name}"]))
             staging.splice(name, heads[name], pieces, JSONLD_TAIL if name == "dangjian.jsonld" else "")
-        spliced = staging.folder / "dangjian.nt"  # the bulk dumps are compressed afresh from it
-        for name, pieces in bulk_dumps(lambda: line_blocks(spliced), release_graph(ontology.base, version)).items():
+            if name == "dangjian.nt":
+                spliced = staging.folder / name
+                bulk = bulk_dumps(lambda: line_blocks(spliced), release_graph(ontology.base, version))
+        for name, pieces in bulk.items():
             staging.write(name, pieces)
         for name, facts_of_file in old_manifest.items():
             if name in DUMPS or name in ("void.ttl", "manifest.json") or not (out / name).is_file():
