@@ -129,7 +129,7 @@ def build(project: Project, ontology: Ontology | None = None, out: Path | None =
 
     def record_in_index():
         manifest = staging.written["manifest.json"].sha256
-        write_index(index, project, ontology, verdict, current, version, manifest)
+        write_index(index, project, ontology, verdict, current, version, manifest, hashes)
 
     with staged(out, on_wait=on_wait, after=record_in_index if indexed else None) as staging:
         for name, pieces in outputs(verdict, ontology, version).items():
@@ -159,15 +159,18 @@ def build(project: Project, ontology: Ontology | None = None, out: Path | None =
 
 
 def write_index(index: BuildIndex, project: Project, ontology: Ontology, verdict: Verdict, current: dict[str, str],
-                version: str, manifest: str) -> None:
-    """Record what this build published, so that the next can splice it."""
+                version: str, manifest: str, hashes: dict[str, str] | None = None) -> None:
+    """Record what this build published, so that the next can splice it; ``hashes``: those of
+    record_hashes(), not made again."""
+    hashes = hashes or {}
     rows = {}
     for item in verdict.processed:
         signature = current.get(item.shown)
         if signature is None:
             return  # a file appeared during the build: the next build is a full one
         tombstone = ontology.is_tombstone(item.record.data)
-        rows[item.shown] = row_of(item, signature, ontology, tombstone, ontology.replacement_of(item.record.data) if tombstone else None)
+        rows[item.shown] = row_of(item, signature, ontology, tombstone, ontology.replacement_of(item.record.data) if tombstone else None,
+                                  hashes.get(item.subject[1:-1]))
     heads = dump_heads(ontology, version)
     meta = {"fingerprint": fingerprint(project, ontology.base), "manifest": manifest,
             "folders": json.dumps(sorted(ontology.kinds_by_folder)), "signatures": signature_digest(current),

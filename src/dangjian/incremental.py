@@ -227,11 +227,12 @@ def _digest(current: dict[str, str]) -> str:
     return hashlib.sha256("".join(f"{shown}\t{sig}\n" for shown, sig in sorted(current.items())).encode()).hexdigest()
 
 
-def row_of(processed, signature: str, ontology, tombstone: bool, replacement: str | None) -> Row:
-    """The index row of a record processed for publishing."""
+def row_of(processed, signature: str, ontology, tombstone: bool, replacement: str | None, digest: str | None = None) -> Row:
+    """The index row of a record processed for publishing; ``digest``: the SHA-256 of its
+    N-Triples when already made."""
     records = "<" + ontology.record_iri("", "")[:-1]
     refs = sorted({o for _s, _p, o in processed.references if o.startswith(records)})
     return Row(processed.shown, processed.kind.name, processed.record.id, processed.subject, signature,
                len(processed.turtle), len(processed.ntriples), len(processed.jsonld),
-               processed.triples, hashlib.sha256(processed.ntriples).hexdigest(), tombstone, replacement,
+               processed.triples, digest or hashlib.sha256(processed.ntriples).hexdigest(), tombstone, replacement,
                "\n".join(refs))
