@@ -11,6 +11,7 @@ from pathlib import Path
 from .cite import DATASET_AUTHOR
 from .incremental import DUMPS, BuildIndex, fingerprint, row_of, signature_digest, signatures
 from .ontology import Ontology
+from .process import collection_paused
 from .publish.bulk import bulk_dumps
 from .publish.dist import staged
 from .publish.jsonld import JsonLdWriter, jsonld_document
@@ -98,6 +99,12 @@ def build(project: Project, ontology: Ontology | None = None, out: Path | None =
     (version, date) for `dangjian release`, whose dumps go to releases/{version}/ too.
     ``scanned``: the records' signatures as the command read them just before (see
     :func:`dangjian.incremental.current_manifest`), not read again."""
+    with collection_paused():
+        return _build(project, ontology, out, on_wait, progress, site, release, scanned)
+
+
+def _build(project: Project, ontology: Ontology | None, out: Path | None, on_wait, progress, site: bool,
+           release: tuple[str, str] | None, scanned: tuple | None) -> BuildReport:
     started = time.perf_counter()
     ontology = ontology or Ontology(project.ontology)
     out = out or project.dist

@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,6 +87,20 @@ class Processor:
 def checked_predicates(ontology: Ontology) -> set[str]:
     """Predicates whose objects name records or vocabulary values: what the reference check reads."""
     return {f"<{t.predicate}>" for t in ontology.terms.values() if t.shape in ("reference", "vocab")}
+
+
+@contextmanager
+def collection_paused():
+    """No cyclic garbage collection while a build or a validation runs: it holds millions of
+    small acyclic objects (records, statements, blocks), which every full collection walks again
+    for nothing (3 s of 19 in the main process at 100,000 records). It resumes afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # --- running many ----------------------------------------------------------------------------
