@@ -115,7 +115,22 @@ def _start_worker(ontology: Ontology, prefixes: dict[str, str] | None, render: b
 
 
 def _run_chunk(items: list) -> list[Processed]:
-    return [_worker(item) for item in items]
+    results = [_worker(item) for item in items]
+    # The caller has each file's path and kind already: they are put back there rather than
+    # sent (unpickling a Path parses it again: a third of the cost of receiving a record).
+    for result in results:
+        result.path = result.kind = None
+        if result.record is not None:
+            result.record.path = result.record.kind = None
+    return results
+
+
+def _restore(items: list, results: list[Processed]) -> list[Processed]:
+    for (path, kind, _shown), result in zip(items, results):
+        result.path, result.kind = path, kind
+        if result.record is not None:
+            result.record.path, result.record.kind = path, kind
+    return results
 
 
 def process_files(items: list[tuple[Path, Kind, str]], ontology: Ontology, prefixes: dict[str, str] | None = None,
@@ -139,8 +154,8 @@ def process_files(items: list[tuple[Path, Kind, str]], ontology: Ontology, prefi
         results = []
         context = multiprocessing.get_context("fork")
         with context.Pool(workers, initializer=_start_worker, initargs=(ontology, prefixes, render, texts)) as pool:
-            for chunk in pool.imap(_run_chunk, chunks):
-                results.extend(chunk)
+            for sent, chunk in zip(chunks, pool.imap(_run_chunk, chunks)):
+                results.extend(_restore(sent, chunk))
                 if progress:
                     progress(len(chunk))
         return results
