@@ -61,6 +61,10 @@ class Processor:
         self.turtle = TurtleWriter(prefixes or ontology.prefixes).name_records(ontology.record_iri("", "")[:-1])
         self.jsonld = JsonLdWriter(ontology)
         self.checked = checked_predicates(ontology)
+        from .validate.amounts import AmountChecker, amount_problems  # (validate imports this module)
+
+        self.amounts = AmountChecker(None, ontology, set())
+        self.amount_problems = amount_problems
 
     def __call__(self, item: tuple[Path, Kind, str]) -> Processed:
         path, kind, shown = item
@@ -77,6 +81,8 @@ class Processor:
         triples += derived
         done.triples = len(set(triples))
         done.ntriples = "".join(sorted({f"{s} {p} {o} .\n" for s, p, o in triples})).encode("utf-8")
+        if not done.problems:  # with problems, it is left to them: the amount check is not made
+            record.amount_problems = self.amount_problems(record, self.amounts)
         if self.render and not done.problems:  # a record with problems is never published
             done.turtle = self.turtle.record_block(record, done.subject, triples).encode("utf-8")
             done.jsonld = self.jsonld.record_block(record, done.subject, derived).encode("utf-8")

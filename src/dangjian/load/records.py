@@ -31,6 +31,9 @@ class Record:
     raw: bytes
     digest: bytes  # of the file's bytes: what caches key on
     _document: Document | None = None
+    # The amount check's problems, when the worker that read the record made them (it depends on
+    # the record alone); None: not made yet.
+    amount_problems: list | None = None
 
     @property
     def document(self) -> Document:
