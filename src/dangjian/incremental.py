@@ -78,35 +78,29 @@ def signatures(project: Project, folders, scanned: tuple | None = None) -> tuple
         path = project.records / folder
         if not path.is_dir():
             continue
-        with os.scandir(path) as scanned:
-            entries = [entry for entry in scanned if not entry.name.startswith(".")]
         prefix = f"{records_shown}/{folder}/"
-        for entry, stat in zip(entries, _stats(entries)):
-            name = entry.name
-            if name.endswith(RECORD_SUFFIX) and name.count(".") == 1:
-                found[prefix + name] = f"{stat.st_mtime_ns}:{stat.st_size}"
-            elif name.endswith(COMPANION_SUFFIXES) and stat is not None:
-                stem = name.split(".", 1)[0]
-                companions.setdefault(prefix + stem + RECORD_SUFFIX, []).append(f"{name}:{stat.st_mtime_ns}:{stat.st_size}")
-            else:
-                clean = False
+        with os.scandir(path) as listing:
+            for entry in listing:  # one loop, one stat() a file: this is all "nothing changed" costs
+                name = entry.name
+                if name[0] == ".":
+                    continue
+                try:
+                    stat = entry.stat() if entry.is_file() else None
+                except OSError:
+                    stat = None
+                if name.endswith(RECORD_SUFFIX) and name.count(".") == 1:
+                    found[prefix + name] = f"{stat.st_mtime_ns}:{stat.st_size}"
+                elif name.endswith(COMPANION_SUFFIXES) and stat is not None:
+                    stem = name.split(".", 1)[0]
+                    companions.setdefault(prefix + stem + RECORD_SUFFIX, []).append(f"{name}:{stat.st_mtime_ns}:{stat.st_size}")
+                else:
+                    clean = False
     for shown, parts in companions.items():
         if shown not in found:
             clean = False  # a companion without its record
             continue
         found[shown] += "|" + "|".join(sorted(parts))
     return found, clean
-
-
-def _stats(entries) -> list:
-    """stat() of every file among the entries (None for anything else)."""
-    out = []
-    for entry in entries:
-        try:
-            out.append(entry.stat() if entry.is_file() else None)
-        except OSError:
-            out.append(None)
-    return out
 
 
 class Row(NamedTuple):
@@ -224,7 +218,8 @@ def signature_digest(current: dict[str, str]) -> str:
 
 
 def _digest(current: dict[str, str]) -> str:
-    return hashlib.sha256("".join(f"{shown}\t{sig}\n" for shown, sig in sorted(current.items())).encode()).hexdigest()
+    lines = "\n".join(map("\t".join, sorted(current.items())))  # "{shown}\t{signature}\n" each
+    return hashlib.sha256((lines + "\n" if lines else "").encode()).hexdigest()
 
 
 def row_of(processed, signature: str, ontology, tombstone: bool, replacement: str | None, digest: str | None = None) -> Row:
