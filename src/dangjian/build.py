@@ -11,6 +11,7 @@ from pathlib import Path
 from .cite import DATASET_AUTHOR
 from .incremental import DUMPS, BuildIndex, fingerprint, row_of, signature_digest, signatures
 from .ontology import Ontology
+from .process import collection_paused
 from .publish.bulk import bulk_dumps
 from .publish.dist import staged
 from .publish.jsonld import JsonLdWriter, jsonld_document
@@ -93,21 +94,29 @@ def kept_releases(out: Path) -> dict[str, bytes]:
 
 
 def build(project: Project, ontology: Ontology | None = None, out: Path | None = None, on_wait=None, progress=None,
-          site: bool = False, release: tuple[str, str] | None = None) -> BuildReport:
+          site: bool = False, release: tuple[str, str] | None = None, scanned: tuple | None = None) -> BuildReport:
     """Validate and publish; ``site`` adds the static site under site/; ``release`` is
-    (version, date) for `dangjian release`, whose dumps go to releases/{version}/ too."""
+    (version, date) for `dangjian release`, whose dumps go to releases/{version}/ too.
+    ``scanned``: the records' signatures as the command read them just before (see
+    :func:`dangjian.incremental.current_manifest`), not read again."""
+    with collection_paused():
+        return _build(project, ontology, out, on_wait, progress, site, release, scanned)
+
+
+def _build(project: Project, ontology: Ontology | None, out: Path | None, on_wait, progress, site: bool,
+           release: tuple[str, str] | None, scanned: tuple | None) -> BuildReport:
     started = time.perf_counter()
     ontology = ontology or Ontology(project.ontology)
     out = out or project.dist
     if out.resolve() == project.dist.resolve() and not site and not release:
         from .rebuild import quick_rebuild
 
-        quick = quick_rebuild(project, ontology, out, on_wait)
+        quick = quick_rebuild(project, ontology, out, on_wait, scanned)
         if quick is not None:
             return quick
     index = BuildIndex(project)
     index.forget()  # until this build is in place, no rebuild may splice the old dumps
-    current, _clean = signatures(project, ontology.kinds_by_folder)
+    current, _clean = signatures(project, ontology.kinds_by_folder, scanned)
     verdict = check_project(project, ontology, render=True, progress=progress)
     if not verdict.valid:
         raise BuildFailed(verdict)
@@ -127,7 +136,7 @@ def build(project: Project, ontology: Ontology | None = None, out: Path | None =
 
     def record_in_index():
         manifest = staging.written["manifest.json"].sha256
-        write_index(index, project, ontology, verdict, current, version, manifest)
+        write_index(index, project, ontology, verdict, current, version, manifest, hashes)
 
     with staged(out, on_wait=on_wait, after=record_in_index if indexed else None) as staging:
         for name, pieces in outputs(verdict, ontology, version).items():
@@ -157,15 +166,18 @@ def build(project: Project, ontology: Ontology | None = None, out: Path | None =
 
 
 def write_index(index: BuildIndex, project: Project, ontology: Ontology, verdict: Verdict, current: dict[str, str],
-                version: str, manifest: str) -> None:
-    """Record what this build published, so that the next can splice it."""
+                version: str, manifest: str, hashes: dict[str, str] | None = None) -> None:
+    """Record what this build published, so that the next can splice it; ``hashes``: those of
+    record_hashes(), not made again."""
+    hashes = hashes or {}
     rows = {}
     for item in verdict.processed:
         signature = current.get(item.shown)
         if signature is None:
             return  # a file appeared during the build: the next build is a full one
         tombstone = ontology.is_tombstone(item.record.data)
-        rows[item.shown] = row_of(item, signature, ontology, tombstone, ontology.replacement_of(item.record.data) if tombstone else None)
+        rows[item.shown] = row_of(item, signature, ontology, tombstone, ontology.replacement_of(item.record.data) if tombstone else None,
+                                  hashes.get(item.subject[1:-1]))
     heads = dump_heads(ontology, version)
     meta = {"fingerprint": fingerprint(project, ontology.base), "manifest": manifest,
             "folders": json.dumps(sorted(ontology.kinds_by_folder)), "signatures": signature_digest(current),

@@ -56,11 +56,20 @@ def fingerprint(project: Project, base: str) -> str:
     return digest.hexdigest()
 
 
-def signatures(project: Project, folders) -> tuple[dict[str, str], bool]:
+class Signatures(dict):
+    """Signatures by file as shown, remembering their digest once made (never changed after)."""
+
+    digest: str | None = None
+
+
+def signatures(project: Project, folders, scanned: tuple | None = None) -> tuple[dict[str, str], bool]:
     """Each record file, as shown, with the signature of its file and its companions
     ("mtime:size", then "name:mtime:size" of each companion); and whether records/ holds
-    nothing else (stray files are reported by a full validation)."""
-    found: dict[str, str] = {}
+    nothing else (stray files are reported by a full validation). ``scanned``: what
+    current_manifest() read moments before, in this same command, used when of the same folders."""
+    if scanned is not None and scanned[0] == frozenset(folders):
+        return scanned[1], scanned[2]
+    found: dict[str, str] = Signatures()
     records_shown = project.relative(project.records)
     folders = set(folders)
     clean = all(entry.name.startswith(".") or entry.name in folders for entry in os.scandir(project.records))
@@ -69,35 +78,29 @@ def signatures(project: Project, folders) -> tuple[dict[str, str], bool]:
         path = project.records / folder
         if not path.is_dir():
             continue
-        with os.scandir(path) as scanned:
-            entries = [entry for entry in scanned if not entry.name.startswith(".")]
         prefix = f"{records_shown}/{folder}/"
-        for entry, stat in zip(entries, _stats(entries)):
-            name = entry.name
-            if name.endswith(RECORD_SUFFIX) and name.count(".") == 1:
-                found[prefix + name] = f"{stat.st_mtime_ns}:{stat.st_size}"
-            elif name.endswith(COMPANION_SUFFIXES) and stat is not None:
-                stem = name.split(".", 1)[0]
-                companions.setdefault(prefix + stem + RECORD_SUFFIX, []).append(f"{name}:{stat.st_mtime_ns}:{stat.st_size}")
-            else:
-                clean = False
+        with os.scandir(path) as listing:
+            for entry in listing:  # one loop, one stat() a file: this is all "nothing changed" costs
+                name = entry.name
+                if name[0] == ".":
+                    continue
+                try:
+                    stat = entry.stat() if entry.is_file() else None
+                except OSError:
+                    stat = None
+                if name.endswith(RECORD_SUFFIX) and name.count(".") == 1:
+                    found[prefix + name] = f"{stat.st_mtime_ns}:{stat.st_size}"
+                elif name.endswith(COMPANION_SUFFIXES) and stat is not None:
+                    stem = name.split(".", 1)[0]
+                    companions.setdefault(prefix + stem + RECORD_SUFFIX, []).append(f"{name}:{stat.st_mtime_ns}:{stat.st_size}")
+                else:
+                    clean = False
     for shown, parts in companions.items():
         if shown not in found:
             clean = False  # a companion without its record
             continue
         found[shown] += "|" + "|".join(sorted(parts))
     return found, clean
-
-
-def _stats(entries) -> list:
-    """stat() of every file among the entries (None for anything else)."""
-    out = []
-    for entry in entries:
-        try:
-            out.append(entry.stat() if entry.is_file() else None)
-        except OSError:
-            out.append(None)
-    return out
 
 
 class Row(NamedTuple):
@@ -186,14 +189,19 @@ def manifest_hash(dist: Path) -> str | None:
         return None
 
 
-def current_manifest(project: Project, out: Path, base: str) -> dict | None:
+def current_manifest(project: Project, out: Path, base: str, scanned: dict | None = None) -> dict | None:
     """The manifest of dist/ when no record, ontology or program changed since the build that
-    wrote it; None otherwise. Reads no record, parses nothing: only the files' signatures."""
+    wrote it; None otherwise. Reads no record, parses nothing: only the files' signatures.
+    ``scanned``, when given, receives the signatures read ("signatures": (folders, current,
+    clean)), for the build that follows to use instead of reading them again."""
     index = BuildIndex(project)
     meta = index.meta()
     if not meta.get("folders") or meta.get("manifest") != manifest_hash(out) or meta.get("fingerprint") != fingerprint(project, base):
         return None
-    current, clean = signatures(project, json.loads(meta["folders"]))
+    folders = json.loads(meta["folders"])
+    current, clean = signatures(project, folders)
+    if scanned is not None:
+        scanned["signatures"] = (frozenset(folders), current, clean)
     if not clean or meta.get("signatures") != signature_digest(current):
         return None
     return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
@@ -202,14 +210,24 @@ def current_manifest(project: Project, out: Path, base: str) -> dict | None:
 def signature_digest(current: dict[str, str]) -> str:
     """One digest of every file's signature: what "nothing changed" compares, without reading
     the index's rows."""
-    return hashlib.sha256("".join(f"{shown}\t{sig}\n" for shown, sig in sorted(current.items())).encode()).hexdigest()
+    if isinstance(current, Signatures):
+        if current.digest is None:
+            current.digest = _digest(current)
+        return current.digest
+    return _digest(current)
 
 
-def row_of(processed, signature: str, ontology, tombstone: bool, replacement: str | None) -> Row:
-    """The index row of a record processed for publishing."""
+def _digest(current: dict[str, str]) -> str:
+    lines = "\n".join(map("\t".join, sorted(current.items())))  # "{shown}\t{signature}\n" each
+    return hashlib.sha256((lines + "\n" if lines else "").encode()).hexdigest()
+
+
+def row_of(processed, signature: str, ontology, tombstone: bool, replacement: str | None, digest: str | None = None) -> Row:
+    """The index row of a record processed for publishing; ``digest``: the SHA-256 of its
+    N-Triples when already made."""
     records = "<" + ontology.record_iri("", "")[:-1]
     refs = sorted({o for _s, _p, o in processed.references if o.startswith(records)})
     return Row(processed.shown, processed.kind.name, processed.record.id, processed.subject, signature,
                len(processed.turtle), len(processed.ntriples), len(processed.jsonld),
-               processed.triples, hashlib.sha256(processed.ntriples).hexdigest(), tombstone, replacement,
+               processed.triples, digest or hashlib.sha256(processed.ntriples).hexdigest(), tombstone, replacement,
                "\n".join(refs))

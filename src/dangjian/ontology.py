@@ -154,7 +154,10 @@ class Ontology:
 
     def is_tombstone(self, data: dict) -> bool:
         """Whether a record's YAML data makes it a tombstone."""
-        return any(key in data for key in self.tombstone_keys)
+        for key in self.tombstone_keys:  # asked of every record, several times a build: no generator
+            if key in data:
+                return True
+        return False
 
     def replacement_of(self, data: dict) -> str | None:
         """The id that replaced a tombstone, None when it was withdrawn."""

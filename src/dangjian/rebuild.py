@@ -37,20 +37,20 @@ from .validate.sources import check_sources
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
 
-def quick_rebuild(project: Project, ontology: Ontology, out: Path, on_wait=None) -> BuildReport | None:
+def quick_rebuild(project: Project, ontology: Ontology, out: Path, on_wait=None, scanned: tuple | None = None) -> BuildReport | None:
     """A spliced rebuild, or None when a full build is needed. It holds the build lock
     throughout: it reads the dumps another build could be replacing."""
     with build_lock(out.parent, on_wait):
-        return _quick_rebuild(project, ontology, out)
+        return _quick_rebuild(project, ontology, out, scanned)
 
 
-def _quick_rebuild(project: Project, ontology: Ontology, out: Path) -> BuildReport | None:
+def _quick_rebuild(project: Project, ontology: Ontology, out: Path, scanned: tuple | None = None) -> BuildReport | None:
     started = time.perf_counter()
     index = BuildIndex(project)
     meta = index.meta()
     if not meta or meta.get("manifest") != manifest_hash(out) or meta.get("fingerprint") != fingerprint(project, ontology.base):
         return None
-    current, clean = signatures(project, ontology.kinds_by_folder)
+    current, clean = signatures(project, ontology.kinds_by_folder, scanned)
     if not clean:
         return None
     known = index.signatures()
@@ -93,11 +93,15 @@ def _quick_rebuild(project: Project, ontology: Ontology, out: Path) -> BuildRepo
     heads = dump_heads(ontology, version)
     old_manifest = _old_manifest(out)
     with staged(out, locked=True) as staging:
-        for name in DUMPS:
+        # N-Triples first: the bulk dumps are compressed afresh from it, in threads, while the
+        # other dumps are spliced.
+        for name in sorted(DUMPS, key=lambda name: name != "dangjian.nt"):
             pieces = splice_pieces(name, old_rows, new_rows, replaced, blocks, out / name, int(meta[f"head:{name}"]))
             staging.splice(name, heads[name], pieces, JSONLD_TAIL if name == "dangjian.jsonld" else "")
-        spliced = staging.folder / "dangjian.nt"  # the bulk dumps are compressed afresh from it
-        for name, pieces in bulk_dumps(lambda: line_blocks(spliced), release_graph(ontology.base, version)).items():
+            if name == "dangjian.nt":
+                spliced = staging.folder / name
+                bulk = bulk_dumps(lambda: line_blocks(spliced), release_graph(ontology.base, version))
+        for name, pieces in bulk.items():
             staging.write(name, pieces)
         for name, facts_of_file in old_manifest.items():
             if name in DUMPS or name in ("void.ttl", "manifest.json") or not (out / name).is_file():

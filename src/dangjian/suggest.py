@@ -37,7 +37,9 @@ class Suggester:
             if self._index is None:
                 self._index = self._build()
             shared: Counter = Counter()
-            for gram in _trigrams(word):
+            # In a fixed order: most_common() breaks ties by first count, and a set's order
+            # changes with each process's string hashing (so did the suggestion, among equals).
+            for gram in sorted(_trigrams(word)):
                 shared.update(self._index.get(gram, ()))
             candidates = [self.words[n] for n, _ in shared.most_common(SHORTLIST)]
         close = difflib.get_close_matches(word, candidates, n=1, cutoff=cutoff)

@@ -23,11 +23,12 @@ def build_command(out: Path | None, site: bool, quiet: bool) -> None:
     interrupted, since the new folder replaces the old one in a single step.
     """
     project = find_project()
+    scanned: dict = {}
     if out is None and not site:
         from ..incremental import current_manifest
         from ..settings import base_iri
 
-        manifest = current_manifest(project, project.dist, base_iri())
+        manifest = current_manifest(project, project.dist, base_iri(), scanned)
         if manifest is not None:
             if not quiet:
                 kinds = ", ".join(f"{n} {kind}" for kind, n in manifest["records"].items())
@@ -38,7 +39,8 @@ def build_command(out: Path | None, site: bool, quiet: bool) -> None:
     from ..problems import count_line, render_text
 
     try:
-        report = build(project, out=out, site=site, on_wait=lambda: err("waiting for another build to finish…"))
+        report = build(project, out=out, site=site, on_wait=lambda: err("waiting for another build to finish…"),
+                       scanned=scanned.get("signatures"))
     except BuildFailed as failed:
         problems = failed.verdict.problems
         err(render_text(problems).rstrip("\n"))

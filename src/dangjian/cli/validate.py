@@ -30,7 +30,11 @@ def validate_command(paths: tuple[Path, ...], output_format: str) -> None:
                 raise click.BadParameter(f"{path} is not inside the project at {project.root}", param_hint="PATHS")
             only.extend(sorted(path.rglob("*.yaml")) if path.is_dir() else [path])
     verdict = validate_project(project, only=only)
-    checked = len(only) if only is not None else len(verdict.records) + len({p.path for p in verdict.problems if p.path not in {r.shown_path for r in verdict.records}})
+    if only is not None:
+        checked = len(only)
+    else:  # the records read, and the files that could not be read as records
+        shown = {r.shown_path for r in verdict.records}  # once, not once a problem
+        checked = len(verdict.records) + len({p.path for p in verdict.problems if p.path not in shown})
     if output_format == "json":
         click.echo(render_json(verdict.problems, checked), nl=False)
     else:

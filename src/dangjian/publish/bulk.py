@@ -4,6 +4,7 @@ from the records' blocks and by a quick rebuild from the spliced dangjian.nt."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -13,13 +14,52 @@ from .nquads import quads
 BULK_DUMPS = ("dangjian.nt.gz", "dangjian.nq.gz")
 
 
-def bulk_dumps(blocks: Callable[[], Iterable[bytes]], graph: str) -> dict[str, Iterator[bytes]]:
+def bulk_dumps(blocks: Callable[[], Iterable[bytes]], graph: str) -> dict[str, Iterable[bytes]]:
     """Both dumps as pieces; ``blocks()`` gives the N-Triples (UTF-8) afresh each time, in
-    blocks of whole lines."""
+    blocks of whole lines. Each is compressed at once in a thread of its own (zlib lets go of
+    the interpreter while it compresses), while the caller writes the other dumps; iterating
+    the pieces waits for it. The bytes are those of compressing in one go."""
     return {
-        "dangjian.nt.gz": gzip_pieces(blocks()),
-        "dangjian.nq.gz": gzip_pieces(quads(block, graph) for block in blocks()),
+        "dangjian.nt.gz": InBackground(lambda: gzip_pieces(grouped(blocks()))),
+        "dangjian.nq.gz": InBackground(lambda: gzip_pieces(quads(block, graph) for block in grouped(blocks()))),
     }
+
+
+def grouped(blocks: Iterable[bytes], size: int = 1 << 20) -> Iterator[bytes]:
+    """Blocks of whole lines joined into blocks of about ``size`` bytes (fewer, larger calls
+    into zlib, each letting go of the interpreter)."""
+    run: list[bytes] = []
+    length = 0
+    for block in blocks:
+        run.append(block)
+        length += len(block)
+        if length >= size:
+            yield b"".join(run)
+            run, length = [], 0
+    if run:
+        yield b"".join(run)
+
+
+class InBackground:
+    """The pieces ``make()`` gives, made in a thread started now; iterating waits for them."""
+
+    def __init__(self, make: Callable[[], Iterable[bytes]]):
+        self._pieces: list[bytes] = []
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(make,), daemon=True)
+        self._thread.start()
+
+    def _run(self, make) -> None:
+        try:
+            self._pieces = list(make())
+        except BaseException as error:  # handed to whoever reads the pieces
+            self._error = error
+
+    def __iter__(self) -> Iterator[bytes]:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return iter(self._pieces)
 
 
 def line_blocks(path: Path, size: int = 1 << 20) -> Iterator[bytes]:

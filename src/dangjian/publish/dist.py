@@ -84,6 +84,28 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _joined(pieces, size: int = 1 << 20):
+    """Pieces (str or bytes) as UTF-8 runs of about ``size`` bytes: a dump comes as a hundred
+    thousand records' blocks, and hashing and writing each on its own costs twice the time."""
+    run: list[bytes] = []
+    length = 0
+    for piece in pieces:
+        data = piece.encode("utf-8") if isinstance(piece, str) else piece
+        if len(data) >= size:
+            if run:
+                yield b"".join(run)
+                run, length = [], 0
+            yield data
+            continue
+        run.append(data)
+        length += len(data)
+        if length >= size:
+            yield b"".join(run)
+            run, length = [], 0
+    if run:
+        yield b"".join(run)
+
+
 @dataclass(frozen=True)
 class Written:
     bytes: int
@@ -104,8 +126,7 @@ class Staging:
         target.parent.mkdir(parents=True, exist_ok=True)
         digest, size = hashlib.sha256(), 0
         with open(target, "wb") as handle:
-            for piece in [pieces] if isinstance(pieces, bytes) else pieces:
-                data = piece.encode("utf-8") if isinstance(piece, str) else piece
+            for data in _joined([pieces] if isinstance(pieces, bytes) else pieces):
                 digest.update(data)
                 size += len(data)
                 handle.write(data)

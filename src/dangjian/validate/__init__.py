@@ -10,7 +10,7 @@ from ..load.records import IdRegister, Record, record_files
 from ..map import Mapped
 from ..ontology import Ontology
 from ..problems import Problem
-from ..process import Processed, process_files
+from ..process import Processed, collection_paused, process_files
 from ..settings import Project
 from .amounts import check_amounts
 from .hierarchy import check_hierarchy
@@ -46,6 +46,11 @@ def check_project(project: Project, ontology: Ontology | None = None, only: list
     All records are always read, because a reference in one file is checked against the others.
     With ``render``, each record's piece of every output format is made on the way.
     """
+    with collection_paused():
+        return _check_project(project, ontology, only, render, progress)
+
+
+def _check_project(project: Project, ontology: Ontology | None, only: list[Path] | None, render: bool, progress) -> Verdict:
     ontology = ontology or Ontology(project.ontology)
     files, problems = record_files(project, ontology)
     processed = process_files(files, ontology, ontology.output_prefixes, render=render, progress=progress,

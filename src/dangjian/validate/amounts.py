@@ -142,8 +142,22 @@ class AmountChecker:
         quote_key = self.k["quote"]
         for record in self.mapped.records.values():
             if quote_key in record.data and record.shown_path not in self.troubled and not self.ontology.is_tombstone(record.data):
-                self.check(record)
+                found = getattr(record, "amount_problems", None)
+                if found is None:
+                    self.check(record)
+                else:  # made beforehand, by the worker that read the record
+                    self.problems += found
         return self.problems
+
+
+def amount_problems(record, checker: AmountChecker) -> list[Problem] | None:
+    """The amount check of one record, made where it is read (it depends on nothing else); None
+    when the check does not apply. The record's own file must still be at hand for positions."""
+    if checker.k["quote"] not in record.data or checker.ontology.is_tombstone(record.data):
+        return None
+    checker.problems = []
+    checker.check(record)
+    return checker.problems
 
 
 def check_amounts(mapped: Mapped, ontology: Ontology, troubled: set[str]) -> list[Problem]:
