@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from .dist import joined
 from .gzipped import gzip_pieces
 from .nquads import quads
 
@@ -20,24 +21,9 @@ def bulk_dumps(blocks: Callable[[], Iterable[bytes]], graph: str) -> dict[str, I
     the interpreter while it compresses), while the caller writes the other dumps; iterating
     the pieces waits for it. The bytes are those of compressing in one go."""
     return {
-        "dangjian.nt.gz": InBackground(lambda: gzip_pieces(grouped(blocks()))),
-        "dangjian.nq.gz": InBackground(lambda: gzip_pieces(quads(block, graph) for block in grouped(blocks()))),
+        "dangjian.nt.gz": InBackground(lambda: gzip_pieces(joined(blocks()))),
+        "dangjian.nq.gz": InBackground(lambda: gzip_pieces(quads(block, graph) for block in joined(blocks()))),
     }
-
-
-def grouped(blocks: Iterable[bytes], size: int = 1 << 20) -> Iterator[bytes]:
-    """Blocks of whole lines joined into blocks of about ``size`` bytes (fewer, larger calls
-    into zlib, each letting go of the interpreter)."""
-    run: list[bytes] = []
-    length = 0
-    for block in blocks:
-        run.append(block)
-        length += len(block)
-        if length >= size:
-            yield b"".join(run)
-            run, length = [], 0
-    if run:
-        yield b"".join(run)
 
 
 class InBackground:
