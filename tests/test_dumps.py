@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import zlib
 
 import pyoxigraph
 
@@ -18,13 +19,41 @@ def test_nt_gz_is_the_n_triples_file(repo, tmp_path):
     assert gzip.decompress((out / "dangjian.nt.gz").read_bytes()) == (out / "dangjian.nt").read_bytes()
 
 
+def gzip_members(data: bytes) -> list[bytes]:
+    """The members of a gzip file, each as it is in the file."""
+    members = []
+    while data:
+        reader = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        reader.decompress(data)
+        assert reader.eof, "a member cut short"
+        members.append(data[: len(data) - len(reader.unused_data)])
+        data = reader.unused_data
+    return members
+
+
 def test_gzip_headers_carry_no_time_and_no_name(repo, tmp_path):
     report = build(repo, out=tmp_path / "dist")
     for name in ("dangjian.nt.gz", "dangjian.nq.gz"):
-        header = (report.out / name).read_bytes()[:10]
-        assert header[:3] == b"\x1f\x8b\x08", name  # gzip, deflate
-        assert header[3] == 0, name  # no FNAME, FCOMMENT, FEXTRA flags
-        assert header[4:8] == b"\0\0\0\0", name  # MTIME 0
+        for header in [member[:10] for member in gzip_members((report.out / name).read_bytes())]:
+            assert header[:3] == b"\x1f\x8b\x08", name  # gzip, deflate
+            assert header[3] == 0, name  # no FNAME, FCOMMENT, FEXTRA flags
+            assert header[4:8] == b"\0\0\0\0", name  # MTIME 0
+
+
+def test_bulk_dumps_come_in_members_that_end_where_the_rule_says(repo, tmp_path):
+    """Several members (so the stores' tests load multi-member files), each a run of whole records
+    that ends after a record whose subject ends a member."""
+    from dangjian.publish.bulk import ends_member
+
+    report = build(repo, out=tmp_path / "dist")
+    members = gzip_members((report.out / "dangjian.nt.gz").read_bytes())
+    assert len(members) > 1
+    assert len(gzip_members((report.out / "dangjian.nq.gz").read_bytes())) == len(members)
+    for member in members[:-1]:
+        last_subject = gzip.decompress(member).decode().splitlines()[-1].split(" ", 1)[0]
+        assert ends_member(last_subject)
+    firsts = [gzip.decompress(m).decode().split(" ", 1)[0] for m in members]
+    assert len(set(firsts)) == len(firsts)  # no record is cut in two
 
 
 def test_nq_gz_holds_the_same_statements_in_the_release_graph(repo, tmp_path):

@@ -13,7 +13,9 @@ from dangjian.build import BuildFailed, build
 from dangjian.ontology import Ontology
 from dangjian.settings import Project
 from dangjian.synthetic import generate
+from dangjian.publish.bulk import BULK_DUMPS
 from dangjian.validate import validate_project
+from test_dumps import gzip_members
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
@@ -48,7 +50,16 @@ def project(tmp_path, repo):
     return Project(root)
 
 
-def test_rebuilds_equal_full_builds(project, tmp_path):
+@pytest.fixture(params=["members of 64", "members of 4"])
+def member_size(request, monkeypatch):
+    """The gzip dumps' runs of records as they are, and very short ones, so that edits, additions
+    and removals fall at the ends of runs as well as inside them."""
+    if request.param == "members of 4":
+        monkeypatch.setattr("dangjian.publish.bulk.RECORDS_PER_MEMBER", 4)
+    return request.param
+
+
+def test_rebuilds_equal_full_builds(project, tmp_path, member_size):
     rng = random.Random(5)
     first = build(project)
     assert first.changed is None  # the first build is a full one
@@ -72,8 +83,12 @@ def test_rebuilds_equal_full_builds(project, tmp_path):
             referenced = " ".join(f.read_text(encoding="utf-8") for f in files)
             loose = [f for f in files if f.parent.name == "amounts" and f"previous: {f.stem}" not in referenced]
             rng.choice(loose).unlink()
+        members_before = {name: set(gzip_members((project.dist / name).read_bytes())) for name in BULK_DUMPS}
         report = build(project)
         assert report.changed, f"step {step} ({action}) was not a quick rebuild"
+        if action == "edit":  # one record's run compressed again, every other member copied
+            for name in BULK_DUMPS:
+                assert len(set(gzip_members((project.dist / name).read_bytes())) - members_before[name]) <= 1, name
         spliced += 1
         assert files_of(project.dist) == full_build(project, tmp_path), f"step {step}: {action}"
     assert spliced == 14

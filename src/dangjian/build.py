@@ -12,7 +12,7 @@ from .cite import DATASET_AUTHOR
 from .incremental import DUMPS, BuildIndex, fingerprint, row_of, signature_digest, signatures
 from .ontology import Ontology
 from .process import collection_paused
-from .publish.bulk import bulk_dumps
+from .publish.bulk import BULK_DUMPS, bulk_dumps
 from .publish.dist import staged
 from .publish.jsonld import JsonLdWriter, jsonld_document
 from .publish.manifest import write_manifest
@@ -79,7 +79,7 @@ def outputs(verdict: Verdict, ontology: Ontology, version: str) -> dict[str, obj
         "dangjian.ttl": turtle_document(heads["dangjian.ttl"], (p.turtle for p in processed)),
         "dangjian.nt": [p.ntriples for p in processed],
         "dangjian.jsonld": jsonld_document(heads["dangjian.jsonld"], [p.jsonld for p in processed]),
-        **bulk_dumps(lambda: (p.ntriples for p in processed), release_graph(ontology.base, version)),
+        **bulk_dumps([p.ntriples for p in processed], [p.subject for p in processed], release_graph(ontology.base, version)),
         "ontology.ttl": (sources["vocabulary.ttl"] + "\n" + sources["shapes.ttl"]).encode("utf-8"),
         "context.jsonld": sources["context.jsonld"].encode("utf-8"),
     }
@@ -136,10 +136,12 @@ def _build(project: Project, ontology: Ontology | None, out: Path | None, on_wai
 
     def record_in_index():
         manifest = staging.written["manifest.json"].sha256
-        write_index(index, project, ontology, verdict, current, version, manifest, hashes)
+        members = {name: written[name].lengths for name in BULK_DUMPS}
+        write_index(index, project, ontology, verdict, current, version, manifest, hashes, members)
 
     with staged(out, on_wait=on_wait, after=record_in_index if indexed else None) as staging:
-        for name, pieces in outputs(verdict, ontology, version).items():
+        written = outputs(verdict, ontology, version)
+        for name, pieces in written.items():
             staging.write(name, pieces)
         first = next((p.subject[1:-1] for p in verdict.processed if not ontology.is_tombstone(p.record.data)), None)
         staging.write("void.ttl", write_void(ontology, facts, dict(staging.written), first))
@@ -166,9 +168,9 @@ def _build(project: Project, ontology: Ontology | None, out: Path | None, on_wai
 
 
 def write_index(index: BuildIndex, project: Project, ontology: Ontology, verdict: Verdict, current: dict[str, str],
-                version: str, manifest: str, hashes: dict[str, str] | None = None) -> None:
+                version: str, manifest: str, hashes: dict[str, str] | None = None, members: dict | None = None) -> None:
     """Record what this build published, so that the next can splice it; ``hashes``: those of
-    record_hashes(), not made again."""
+    record_hashes(), not made again; ``members``: the lengths of the bulk dumps' gzip members."""
     hashes = hashes or {}
     rows = {}
     for item in verdict.processed:
@@ -181,6 +183,7 @@ def write_index(index: BuildIndex, project: Project, ontology: Ontology, verdict
     heads = dump_heads(ontology, version)
     meta = {"fingerprint": fingerprint(project, ontology.base), "manifest": manifest,
             "folders": json.dumps(sorted(ontology.kinds_by_folder)), "signatures": signature_digest(current),
+            "members": json.dumps(members or {}),
             **{f"head:{name}": str(len(heads[name].encode("utf-8"))) for name in DUMPS}}
     index.write(rows, set(), meta, replace=True)
 

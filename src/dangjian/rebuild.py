@@ -3,8 +3,10 @@ they touch, and splice the dumps (see :mod:`dangjian.incremental` for why that i
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
+from itertools import accumulate
 from pathlib import Path
 
 from .build import (DATASET_DESCRIPTION, DATASET_NAME, RELEASES_FOLDER, BuildFailed, BuildReport, dump_heads,
@@ -18,7 +20,7 @@ from .load.records import IdRegister
 from .map import Mapped
 from .ontology import Ontology
 from .process import process_files
-from .publish.bulk import bulk_dumps, line_blocks
+from .publish.bulk import BULK_DUMPS, piece_lengths, spliced_bulk_dumps
 from .publish.dist import Written, build_lock, staged
 from .publish.jsonld import JSONLD_TAIL
 from .publish.manifest import write_manifest
@@ -35,6 +37,7 @@ from .validate.shacl import check_shapes
 from .validate.sources import check_sources
 
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+NT_LENGTH = ORDERED_COLUMNS.index("dangjian.nt")
 
 
 def quick_rebuild(project: Project, ontology: Ontology, out: Path, on_wait=None, scanned: tuple | None = None) -> BuildReport | None:
@@ -60,6 +63,9 @@ def _quick_rebuild(project: Project, ontology: Ontology, out: Path, scanned: tup
         return unchanged_report(out, started)
     if len(changed) + len(removed) > max(50, MOST_CHANGES * len(known)):
         return None
+    old_members = json.loads(meta.get("members") or "{}")
+    if sorted(old_members) != sorted(BULK_DUMPS):
+        return None  # an index from before the bulk dumps came in members
     old_rows = index.ordered_rows()
     replaced = set(changed) | removed
 
@@ -93,17 +99,16 @@ def _quick_rebuild(project: Project, ontology: Ontology, out: Path, scanned: tup
     heads = dump_heads(ontology, version)
     old_manifest = _old_manifest(out)
     with staged(out, locked=True) as staging:
-        # N-Triples first: the bulk dumps are compressed afresh from it, in threads, while the
-        # other dumps are spliced.
-        for name in sorted(DUMPS, key=lambda name: name != "dangjian.nt"):
+        for name in DUMPS:
             pieces = splice_pieces(name, old_rows, new_rows, replaced, blocks, out / name, int(meta[f"head:{name}"]))
             staging.splice(name, heads[name], pieces, JSONLD_TAIL if name == "dangjian.jsonld" else "")
-            if name == "dangjian.nt":
-                spliced = staging.folder / name
-                bulk = bulk_dumps(lambda: line_blocks(spliced), release_graph(ontology.base, version))
+        nt_offsets = list(accumulate((row[NT_LENGTH] for row in new_rows), initial=len(heads["dangjian.nt"].encode("utf-8"))))
+        bulk = spliced_bulk_dumps(old_members, out, [row[SUBJECT] for row in old_rows], old_manifest["graph"],
+                                  [row[SUBJECT] for row in new_rows], {i for i, row in enumerate(new_rows) if row[SHOWN] in blocks},
+                                  nt_offsets, staging.folder / "dangjian.nt", release_graph(ontology.base, version))
         for name, pieces in bulk.items():
-            staging.write(name, pieces)
-        for name, facts_of_file in old_manifest.items():
+            staging.splice(name, "", pieces)
+        for name, facts_of_file in old_manifest["files"].items():
             if name in DUMPS or name in ("void.ttl", "manifest.json") or not (out / name).is_file():
                 continue
             if name.startswith(f"{RELEASES_FOLDER}/") or name in ("ontology.ttl", "context.jsonld"):
@@ -111,7 +116,9 @@ def _quick_rebuild(project: Project, ontology: Ontology, out: Path, scanned: tup
         first = live[0][SUBJECT][1:-1] if live else None
         staging.write("void.ttl", write_void(ontology, facts, dict(staging.written), first))
         staging.write("manifest.json", write_manifest(dict(staging.written), manifest_facts_of(facts)))
+    members = {name: piece_lengths(pieces) for name, pieces in bulk.items()}
     index.write(fresh, removed, {"manifest": staging.written["manifest.json"].sha256, "signatures": signature_digest(current),
+                                 "members": json.dumps(members),
                                  **{f"head:{n}": str(len(heads[n].encode())) for n in DUMPS}}, replace=False)
     report = BuildReport(verdict, out, {n: w.bytes for n, w in staging.written.items()}, by_kind, triples,
                          time.perf_counter() - started)
@@ -127,8 +134,6 @@ def as_ordered(row: Row) -> tuple:
 
 
 def unchanged_report(out: Path, started: float) -> BuildReport:
-    import json
-
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     report = BuildReport(Verdict([], None, []), out, {n: f["bytes"] for n, f in manifest["files"].items()},
                          manifest["records"], manifest["triples"], time.perf_counter() - started)
@@ -138,9 +143,7 @@ def unchanged_report(out: Path, started: float) -> BuildReport:
 
 
 def _old_manifest(out: Path) -> dict:
-    import json
-
-    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]
+    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
 
 
 def check_some(project: Project, ontology: Ontology, processed, old_rows: list[tuple], replaced: set[str]) -> Verdict:

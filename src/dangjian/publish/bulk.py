@@ -1,62 +1,133 @@
 """The bulk dumps for triple-store loaders: dangjian.nt.gz, and dangjian.nq.gz with every
-statement in the release's named graph. Both are made from the N-Triples text, by a full build
-from the records' blocks and by a quick rebuild from the spliced dangjian.nt."""
+statement in the release's named graph, both made from the records' N-Triples blocks.
+
+Each is a series of gzip members (see :mod:`dangjian.publish.gzipped`), one per run of about
+RECORDS_PER_MEMBER records. Where a run ends depends on nothing but the subject of its last
+record, so a full build and a rebuild cut the same runs, and a rebuild after an edit compresses
+the edited record's run again and copies every other member byte for byte."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator
+import zlib
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from .dist import joined
-from .gzipped import gzip_pieces
+from .gzipped import gzip_member
 from .nquads import quads
 
 BULK_DUMPS = ("dangjian.nt.gz", "dangjian.nq.gz")
+RECORDS_PER_MEMBER = 64  # on average: about 100 kB of N-Triples (deflate looks back 32 kB only: no loss)
 
 
-def bulk_dumps(blocks: Callable[[], Iterable[bytes]], graph: str) -> dict[str, Iterable[bytes]]:
-    """Both dumps as pieces; ``blocks()`` gives the N-Triples (UTF-8) afresh each time, in
-    blocks of whole lines. Each is compressed at once in a thread of its own (zlib lets go of
-    the interpreter while it compresses), while the caller writes the other dumps; iterating
-    the pieces waits for it. The bytes are those of compressing in one go."""
-    return {
-        "dangjian.nt.gz": InBackground(lambda: gzip_pieces(joined(blocks()))),
-        "dangjian.nq.gz": InBackground(lambda: gzip_pieces(quads(block, graph) for block in joined(blocks()))),
-    }
+def ends_member(subject: str) -> bool:
+    """Whether a member ends after the record with this subject (its IRI in angle brackets)."""
+    return zlib.crc32(subject.encode("utf-8")) % RECORDS_PER_MEMBER == 0
 
 
-class InBackground:
-    """The pieces ``make()`` gives, made in a thread started now; iterating waits for them."""
+def member_spans(subjects: Sequence[str]) -> list[tuple[int, int]]:
+    """The runs of records, as [start, end) positions in ``subjects`` (in dump order); one
+    empty run when there are no records, so that a dump is never an empty file."""
+    spans, start = [], 0
+    for position, subject in enumerate(subjects):
+        if ends_member(subject):
+            spans.append((start, position + 1))
+            start = position + 1
+    if start < len(subjects) or not spans:
+        spans.append((start, len(subjects)))
+    return spans
 
-    def __init__(self, make: Callable[[], Iterable[bytes]]):
-        self._pieces: list[bytes] = []
+
+class Members:
+    """A dump's members, compressed in a thread started now (zlib lets go of the interpreter
+    while it compresses, so this runs beside the writing of the other dumps); iterating waits."""
+
+    def __init__(self, runs: Sequence, transform=None):
+        self._members: list[bytes] = []
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(make,), daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(runs, transform), daemon=True)
         self._thread.start()
 
-    def _run(self, make) -> None:
+    def _run(self, runs, transform) -> None:
         try:
-            self._pieces = list(make())
-        except BaseException as error:  # handed to whoever reads the pieces
+            for run in runs:
+                data = run() if callable(run) else run
+                self._members.append(gzip_member(transform(data) if transform else data))
+        except BaseException as error:  # handed to whoever reads the members
             self._error = error
 
     def __iter__(self) -> Iterator[bytes]:
         self._thread.join()
         if self._error is not None:
             raise self._error
-        return iter(self._pieces)
+        return iter(self._members)
+
+    @property
+    def lengths(self) -> list[int]:
+        return [len(member) for member in self]
 
 
-def line_blocks(path: Path, size: int = 1 << 20) -> Iterator[bytes]:
-    """A file in blocks of about ``size`` bytes that end at line ends."""
-    with open(path, "rb") as handle:
-        rest = b""
-        while chunk := handle.read(size):
-            chunk = rest + chunk
-            cut = chunk.rfind(b"\n") + 1
-            rest = chunk[cut:]
-            if cut:
-                yield chunk[:cut]
-        if rest:
-            yield rest
+def bulk_dumps(blocks: Sequence[bytes], subjects: Sequence[str], graph: str) -> dict[str, Members]:
+    """Both dumps from the records' N-Triples blocks and subjects, in dump order."""
+    runs = [_Run(blocks, start, end) for start, end in member_spans(subjects)]
+    return {"dangjian.nt.gz": Members(runs), "dangjian.nq.gz": Members(runs, lambda data: quads(data, graph))}
+
+
+class _Run:
+    """The N-Triples of one member, joined when its thread needs it (not all at once)."""
+
+    def __init__(self, blocks: Sequence[bytes], start: int, end: int):
+        self.blocks, self.start, self.end = blocks, start, end
+
+    def __call__(self) -> bytes:
+        return b"".join(self.blocks[self.start:self.end])
+
+
+def spliced_bulk_dumps(old: dict[str, list[int]], old_folder: Path, old_subjects: Sequence[str], old_graph: str,
+                       new_subjects: Sequence[str], fresh: set[int], nt_offsets: Sequence[int], nt_path: Path,
+                       graph: str) -> dict[str, list]:
+    """Both dumps as pieces for :meth:`dangjian.publish.dist.Staging.splice`: each member whose
+    records are all unchanged is a byte range of the old dump; the others are compressed again
+    from the new dangjian.nt. ``old``: the old members' lengths in each dump (from the index);
+    ``fresh``: the positions in ``new_subjects`` of the records read again; ``nt_offsets[i]``:
+    where new record i starts in the new dangjian.nt (one more at the end)."""
+    old_spans = member_spans(old_subjects)
+    if any(len(lengths) != len(old_spans) for lengths in old.values()):
+        raise ValueError("the index does not describe the old bulk dumps")
+    starts = {name: _starts(lengths) for name, lengths in old.items()}
+    reusable = {tuple(old_subjects[i:j]): number for number, (i, j) in enumerate(old_spans)}
+    fresh_marks = sorted(fresh)
+    pieces: dict[str, list] = {name: [] for name in BULK_DUMPS}
+    with open(nt_path, "rb") as nt:
+        for start, end in member_spans(new_subjects):
+            number = None if _any_between(fresh_marks, start, end) else reusable.get(tuple(new_subjects[start:end]))
+            data = None
+            for name in BULK_DUMPS:
+                if number is not None and (name == "dangjian.nt.gz" or graph == old_graph):
+                    pieces[name].append((old_folder / name, starts[name][number], old[name][number]))
+                    continue
+                if data is None:
+                    nt.seek(nt_offsets[start])
+                    data = nt.read(nt_offsets[end] - nt_offsets[start])
+                pieces[name].append(gzip_member(quads(data, graph) if name == "dangjian.nq.gz" else data))
+    return pieces
+
+
+def _starts(lengths: list[int]) -> list[int]:
+    starts, offset = [], 0
+    for length in lengths:
+        starts.append(offset)
+        offset += length
+    return starts
+
+
+def _any_between(marks: list[int], start: int, end: int) -> bool:
+    from bisect import bisect_left
+
+    at = bisect_left(marks, start)
+    return at < len(marks) and marks[at] < end
+
+
+def piece_lengths(pieces: list) -> list[int]:
+    """The length of each member among a spliced dump's pieces."""
+    return [piece[2] if isinstance(piece, tuple) else len(piece) for piece in pieces]

@@ -145,23 +145,40 @@ class Staging:
 
     def splice(self, name: str, head: str, pieces, tail: str = "") -> Written:
         """Write a file from its head, then pieces that are either new text or a byte range
-        (old file, offset, length) of a previous file, copied in the kernel, then its tail."""
+        (old file, offset, length) of a previous file, then its tail."""
         target = self.folder / name
         digest, size = hashlib.sha256(), 0
-        with open(target, "wb") as handle:
-            for piece in (head, *pieces, tail):
-                if isinstance(piece, tuple):
-                    source, offset, length = piece
-                    with open(source, "rb") as old:
+        sources: dict[Path, object] = {}
+        try:
+            with open(target, "wb") as handle:
+                for piece in (head, *pieces, tail):
+                    if isinstance(piece, tuple):
+                        source, offset, length = piece
+                        if source not in sources:
+                            sources[source] = open(source, "rb")
+                        old = sources[source]
                         old.seek(offset)
-                        data = old.read(length)
-                else:
+                        while length > 0:  # in blocks: a range can be most of a large dump
+                            data = old.read(min(length, _SPLICE_BLOCK))
+                            if not data:
+                                raise OSError(f"{source} is shorter than the build index says")
+                            length -= len(data)
+                            digest.update(data)
+                            size += len(data)
+                            handle.write(data)
+                        continue
                     data = piece.encode("utf-8") if isinstance(piece, str) else piece
-                digest.update(data)
-                size += len(data)
-                handle.write(data)
+                    digest.update(data)
+                    size += len(data)
+                    handle.write(data)
+        finally:
+            for old in sources.values():
+                old.close()
         self.written[name] = Written(size, digest.hexdigest())
         return self.written[name]
+
+
+_SPLICE_BLOCK = 4 << 20
 
 
 @contextmanager
