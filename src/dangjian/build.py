@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cite import DATASET_AUTHOR
-from .incremental import DUMPS, BuildIndex, fingerprint, row_of, signature_digest, signatures
+from .incremental import (DUMPS, BuildIndex, as_ordered, fingerprint, row_of, signature_digest,
+                          signatures)
 from .ontology import Ontology
 from .process import collection_paused
 from .publish.bulk import BULK_DUMPS, bulk_dumps
@@ -185,7 +186,8 @@ def write_index(index: BuildIndex, project: Project, ontology: Ontology, verdict
             "folders": json.dumps(sorted(ontology.kinds_by_folder)), "signatures": signature_digest(current),
             "members": json.dumps(members or {}),
             **{f"head:{name}": str(len(heads[name].encode("utf-8"))) for name in DUMPS}}
-    index.write(rows, set(), meta, replace=True)
+    ordered = [as_ordered(row) for row in rows.values()]  # verdict.processed is in subject order, as the dumps
+    index.write(rows, set(), meta, replace=True, ordered=ordered)
 
 
 def published_graph(verdict: Verdict, ontology: Ontology):

@@ -6,16 +6,17 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from itertools import accumulate
 from pathlib import Path
 
 from .build import (DATASET_DESCRIPTION, DATASET_NAME, RELEASES_FOLDER, BuildFailed, BuildReport, dump_heads,
                     manifest_facts_of)
 from .cite import DATASET_AUTHOR
-from .incremental import (DUMPS, HASH, ID, KIND, MOST_CHANGES, ORDERED_COLUMNS, REPLACEMENT, ROW_FIELDS, SHOWN, SUBJECT,
-                          TOMBSTONE, TRIPLES, BuildIndex, Row, fingerprint, manifest_hash, row_of, signature_digest,
+from .incremental import (DUMPS, HASH, ID, KIND, MOST_CHANGES, ORDERED_COLUMNS, REPLACEMENT, SHOWN, SIGNATURE, SUBJECT,
+                          TOMBSTONE, TRIPLES, BuildIndex, as_ordered, fingerprint, manifest_hash, row_of, signature_digest,
                           signatures)
-from .load.companions import cleaned_texts
+from .load.companions import TextsOnDemand
 from .load.records import IdRegister
 from .map import Mapped
 from .ontology import Ontology
@@ -56,7 +57,10 @@ def _quick_rebuild(project: Project, ontology: Ontology, out: Path, scanned: tup
     current, clean = signatures(project, ontology.kinds_by_folder, scanned)
     if not clean:
         return None
-    known = index.signatures()
+    old_rows = index.ordered_rows(meta)
+    if old_rows is None:
+        return None
+    known = {row[SHOWN]: row[SIGNATURE] for row in old_rows}
     changed = sorted(shown for shown, signature in current.items() if known.get(shown) != signature)
     removed = {shown for shown in known if shown not in current}
     if not changed and not removed:
@@ -66,14 +70,13 @@ def _quick_rebuild(project: Project, ontology: Ontology, out: Path, scanned: tup
     old_members = json.loads(meta.get("members") or "{}")
     if sorted(old_members) != sorted(BULK_DUMPS):
         return None  # an index from before the bulk dumps came in members
-    old_rows = index.ordered_rows()
     replaced = set(changed) | removed
 
     # What to read again: the changed records, and the records that name a changed or removed one.
     touched = {row[SUBJECT] for row in old_rows if row[SHOWN] in replaced}
     referrers = sorted(index.referrers(touched) - replaced)
     items = [(project.root / shown, ontology.kinds_by_folder[Path(shown).parent.name], shown) for shown in (*changed, *referrers)]
-    processed = process_files(items, ontology, ontology.output_prefixes, render=True, texts=cleaned_texts(project, ontology))
+    processed = process_files(items, ontology, ontology.output_prefixes, render=True, texts=TextsOnDemand(project, ontology))
     verdict = check_some(project, ontology, processed, old_rows, replaced)
     if not verdict.valid:
         raise BuildFailed(verdict)
@@ -98,16 +101,23 @@ def _quick_rebuild(project: Project, ontology: Ontology, out: Path, scanned: tup
              "description": DATASET_DESCRIPTION, "creator": DATASET_AUTHOR}
     heads = dump_heads(ontology, version)
     old_manifest = _old_manifest(out)
-    with staged(out, locked=True) as staging:
-        for name in DUMPS:
-            pieces = splice_pieces(name, old_rows, new_rows, replaced, blocks, out / name, int(meta[f"head:{name}"]))
-            staging.splice(name, heads[name], pieces, JSONLD_TAIL if name == "dangjian.jsonld" else "")
+    def splice(name: str) -> None:
+        pieces = splice_pieces(name, old_rows, new_rows, replaced, blocks, out / name, int(meta[f"head:{name}"]))
+        staging.splice(name, heads[name], pieces, JSONLD_TAIL if name == "dangjian.jsonld" else "")
+
+    with staged(out, locked=True) as staging, ThreadPoolExecutor(2) as threads:
+        # Each dump in a thread of its own: copying, hashing and writing hundreds of megabytes
+        # let go of the interpreter, so two cores share the work.
+        others = [threads.submit(splice, name) for name in DUMPS if name != "dangjian.nt"]
+        splice("dangjian.nt")  # the bulk dumps' changed members are compressed from it
         nt_offsets = list(accumulate((row[NT_LENGTH] for row in new_rows), initial=len(heads["dangjian.nt"].encode("utf-8"))))
         bulk = spliced_bulk_dumps(old_members, out, [row[SUBJECT] for row in old_rows], old_manifest["graph"],
                                   [row[SUBJECT] for row in new_rows], {i for i, row in enumerate(new_rows) if row[SHOWN] in blocks},
                                   nt_offsets, staging.folder / "dangjian.nt", release_graph(ontology.base, version))
         for name, pieces in bulk.items():
             staging.splice(name, "", pieces)
+        for done in others:
+            done.result()
         for name, facts_of_file in old_manifest["files"].items():
             if name in DUMPS or name in ("void.ttl", "manifest.json") or not (out / name).is_file():
                 continue
@@ -119,18 +129,13 @@ def _quick_rebuild(project: Project, ontology: Ontology, out: Path, scanned: tup
     members = {name: piece_lengths(pieces) for name, pieces in bulk.items()}
     index.write(fresh, removed, {"manifest": staging.written["manifest.json"].sha256, "signatures": signature_digest(current),
                                  "members": json.dumps(members),
-                                 **{f"head:{n}": str(len(heads[n].encode())) for n in DUMPS}}, replace=False)
+                                 **{f"head:{n}": str(len(heads[n].encode())) for n in DUMPS}}, replace=False, ordered=new_rows)
     report = BuildReport(verdict, out, {n: w.bytes for n, w in staging.written.items()}, by_kind, triples,
                          time.perf_counter() - started)
     report.version, report.tombstones, report.facts = version, facts["tombstones"], facts
     report.hashes = hashes
     report.changed = len(changed) + len(removed)
     return report
-
-
-def as_ordered(row: Row) -> tuple:
-    """A fresh index row as ordered_rows() gives rows."""
-    return tuple(getattr(row, ROW_FIELDS[column]) for column in ORDERED_COLUMNS)
 
 
 def unchanged_report(out: Path, started: float) -> BuildReport:
@@ -152,7 +157,7 @@ def check_some(project: Project, ontology: Ontology, processed, old_rows: list[t
     register = IdRegister(ontology.id_key)
     reread = {item.shown for item in processed}
     others = [row for row in old_rows if row[SHOWN] not in replaced and row[SHOWN] not in reread]
-    register.first.update({row[ID]: _Stub(row[SHOWN]) for row in others})
+    register.first = _Claimed({row[ID]: row[SHOWN] for row in others})
     problems, unreadable, kept = [], set(), []
     for item in processed:
         problems += item.problems
@@ -166,7 +171,8 @@ def check_some(project: Project, ontology: Ontology, processed, old_rows: list[t
         mapped.add(item.subject, item.record, item.references, item.blanks, item.ntriples, item.triples)
         kept.append(item)
     own = Directory.of(mapped, ontology)
-    directory = Directory((row[KIND], row[ID], row[TOMBSTONE], row[REPLACEMENT]) for row in others)
+    directory = Directory.of_kinds({row[ID]: row[KIND] for row in others},
+                                   {row[ID]: row[REPLACEMENT] for row in others if row[TOMBSTONE]})
     for kind, ids in own.ids_by_kind.items():
         directory.ids_by_kind.setdefault(kind, set()).update(ids)
         directory.kind_of_id.update((record_id, kind) for record_id in ids)
@@ -202,6 +208,21 @@ class _Stub:
 
     def __init__(self, shown: str):
         self.shown_path = shown
+
+
+class _Claimed(dict):
+    """The id register's claims: the records read again, and the unchanged records' ids (each
+    made a _Stub only when asked: a hundred thousand objects cost more than the whole check)."""
+
+    def __init__(self, unchanged: dict[str, str]):
+        super().__init__()
+        self.unchanged = unchanged
+
+    def get(self, record_id, default=None):
+        found = super().get(record_id)
+        if found is None and record_id in self.unchanged:
+            return _Stub(self.unchanged[record_id])
+        return default if found is None else found
 
 
 def splice_pieces(name: str, old_rows: list[tuple], new_rows: list[tuple], replaced: set[str], blocks: dict,

@@ -47,6 +47,29 @@ def cleaned_texts(project: Project, ontology: Ontology) -> dict[str, str]:
     return texts
 
 
+class TextsOnDemand:
+    """cleaned_texts() for a few records: each text read when first asked for (a quick rebuild
+    reads one or two of thousands)."""
+
+    def __init__(self, project: Project, ontology: Ontology):
+        self.project, self.ontology = project, ontology
+        self.read: dict[str, str | None] = {}
+
+    def get(self, source_id: str, default=None):
+        if source_id not in self.read:
+            if not isinstance(source_id, str) or not self.ontology.id_pattern.fullmatch(source_id):
+                return default  # no such file: ids name files only when well formed
+            try:
+                self.read[source_id] = text_path(self.project, self.ontology, source_id).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError, ValueError):
+                self.read[source_id] = None  # the source check says what is wrong with it
+        found = self.read[source_id]
+        return default if found is None else found
+
+    def __bool__(self) -> bool:
+        return True
+
+
 class RecordFiles:
     """Records by kind and id: those at hand, and any other read from its file when first asked
     for (a quick rebuild has only the records it read again)."""

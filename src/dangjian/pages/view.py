@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from pyoxigraph import BlankNode, Literal, NamedNode
 

@@ -29,8 +29,10 @@ def member_spans(subjects: Sequence[str]) -> list[tuple[int, int]]:
     """The runs of records, as [start, end) positions in ``subjects`` (in dump order); one
     empty run when there are no records, so that a dump is never an empty file."""
     spans, start = [], 0
-    for position, subject in enumerate(subjects):
-        if ends_member(subject):
+    # ends_member() for each, without a call of it each (a hundred thousand at every rebuild)
+    checks = map(zlib.crc32, map(str.encode, subjects))
+    for position, check in enumerate(checks):
+        if check % RECORDS_PER_MEMBER == 0:
             spans.append((start, position + 1))
             start = position + 1
     if start < len(subjects) or not spans:
