@@ -23,13 +23,13 @@ import marshal
 import os
 import sqlite3
 from operator import itemgetter
-from stat import S_ISREG
 from typing import NamedTuple
 from pathlib import Path
 
 import json
 
 from . import __version__
+from .filestat import file_facts
 from .load.layout import COMPANION_SUFFIXES, RECORD_SUFFIX
 from .settings import Project
 
@@ -40,7 +40,7 @@ MOST_CHANGES = 0.05  # beyond this share of records changed, a full build is as 
 _SCHEMA = """
 create table if not exists meta (key text primary key, value text not null);
 drop table if exists records;
-create table if not exists names (shown text primary key, refs text not null);
+drop table if exists names;
 """
 
 
@@ -73,33 +73,30 @@ def signatures(project: Project, folders, scanned: tuple | None = None) -> tuple
     folders = set(folders)
     clean = all(entry.name.startswith(".") or entry.name in folders for entry in os.scandir(project.records))
     companions: dict[str, list[str]] = {}
-    for folder in sorted(folders):
-        try:
-            handle = os.open(project.records / folder, os.O_RDONLY | os.O_DIRECTORY)
-        except OSError:
-            continue
-        prefix = f"{records_shown}/{folder}/"
-        try:
-            # One loop, one stat() a file: this is all "nothing changed" costs. stat() by name
-            # in the open folder is a third quicker here than os.scandir()'s entries.
-            for name in os.listdir(handle):
-                if name[0] == ".":
-                    continue
-                try:
-                    stat = os.stat(name, dir_fd=handle)
-                except OSError:
-                    stat = None
-                if stat is None or not S_ISREG(stat.st_mode):
-                    clean = False
-                elif name.endswith(RECORD_SUFFIX) and name.count(".") == 1:
-                    found[prefix + name] = f"{stat.st_mtime_ns}:{stat.st_size}"
-                elif name.endswith(COMPANION_SUFFIXES):
-                    stem = name.split(".", 1)[0]
-                    companions.setdefault(prefix + stem + RECORD_SUFFIX, []).append(f"{name}:{stat.st_mtime_ns}:{stat.st_size}")
-                else:
-                    clean = False
-        finally:
+    handles: dict[int, str] = {}  # each folder open, so that a file is found by its name alone
+    try:
+        entries = []
+        for folder in sorted(folders):
+            try:
+                handle = os.open(project.records / folder, os.O_RDONLY | os.O_DIRECTORY)
+            except OSError:
+                continue
+            handles[handle] = f"{records_shown}/{folder}/"
+            entries += [(handle, name) for name in os.listdir(handle) if name[0] != "."]
+        facts = file_facts(entries)  # one stat() a file: this is all "nothing changed" costs
+    finally:
+        for handle in handles:
             os.close(handle)
+    for (handle, name), fact in zip(entries, facts):
+        if fact is None:
+            clean = False
+        elif name.endswith(RECORD_SUFFIX) and name.count(".") == 1:
+            found[handles[handle] + name] = f"{fact[0]}:{fact[1]}"
+        elif name.endswith(COMPANION_SUFFIXES):
+            stem = name.split(".", 1)[0]
+            companions.setdefault(handles[handle] + stem + RECORD_SUFFIX, []).append(f"{name}:{fact[0]}:{fact[1]}")
+        else:
+            clean = False
     for shown, parts in companions.items():
         if shown not in found:
             clean = False  # a companion without its record
@@ -128,8 +125,13 @@ ROW_FIELDS = {"dangjian.ttl": "turtle", "dangjian.nt": "ntriples", "dangjian.jso
 ROW_FIELDS.update({name: name for name in Row._fields})
 # The columns of the rows ordered_rows() gives (plain tuples: a hundred thousand are read at once).
 ORDERED_COLUMNS = ("shown", "kind", "id", "subject", "dangjian.ttl", "dangjian.nt", "dangjian.jsonld", "triples", "hash",
-                   "tombstone", "replacement", "signature")
-SHOWN, KIND, ID, SUBJECT, _TTL, _NT, _JSONLD, TRIPLES, HASH, TOMBSTONE, REPLACEMENT, SIGNATURE = range(len(ORDERED_COLUMNS))
+                   "tombstone", "replacement", "signature", "refs")
+SHOWN, KIND, ID, SUBJECT, _TTL, _NT, _JSONLD, TRIPLES, HASH, TOMBSTONE, REPLACEMENT, SIGNATURE, REFS = range(len(ORDERED_COLUMNS))
+
+
+def referrers(rows: list[tuple], subjects: set[str]) -> set[str]:
+    """The records (as shown) whose rows say they name any of ``subjects``."""
+    return {row[SHOWN] for row in rows if row[REFS] and any(subject in row[REFS] for subject in subjects)}
 ROWS_FILE = "build-index.rows"  # every row, in subject order, as marshalled columns, after a token
 _TOKEN_BYTES = 16
 
@@ -174,14 +176,6 @@ class BuildIndex:
             return None
         columns = marshal.loads(data[_TOKEN_BYTES:])
         return list(zip(*columns)) if columns else []
-    def referrers(self, subjects: set[str]) -> set[str]:
-        """The records that name any of ``subjects``."""
-        found: set[str] = set()
-        with self._connect() as connection:
-            for subject in sorted(subjects):
-                found.update(s for (s,) in connection.execute("select shown from names where instr(refs, ?) > 0", (subject,)))
-        return found
-
     def write(self, rows: dict[str, Row], removed: set[str], meta: dict[str, str], replace: bool, ordered: list[tuple]) -> None:
         """``rows``: the new or changed records' rows, ``removed``: the records gone, ``ordered``:
         every row now, as ordered_rows() gives them."""
@@ -194,10 +188,7 @@ class BuildIndex:
         meta = {**meta, "rows": token.hex()}
         with self._connect() as connection:
             if replace:
-                connection.execute("delete from names")
                 connection.execute("delete from meta")
-            connection.executemany("delete from names where shown = ?", [(s,) for s in (*removed, *rows)])
-            connection.executemany("insert or replace into names values (?, ?)", [(r.shown, r.refs) for r in rows.values() if r.refs])
             connection.executemany("insert or replace into meta values (?, ?)", sorted(meta.items()))
 
     def forget(self) -> None:

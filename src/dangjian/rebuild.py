@@ -14,7 +14,7 @@ from .build import (DATASET_DESCRIPTION, DATASET_NAME, RELEASES_FOLDER, BuildFai
                     manifest_facts_of)
 from .cite import DATASET_AUTHOR
 from .incremental import (DUMPS, HASH, ID, KIND, MOST_CHANGES, ORDERED_COLUMNS, REPLACEMENT, SHOWN, SIGNATURE, SUBJECT,
-                          TOMBSTONE, TRIPLES, BuildIndex, as_ordered, fingerprint, manifest_hash, row_of, signature_digest,
+                          TOMBSTONE, TRIPLES, BuildIndex, as_ordered, fingerprint, manifest_hash, referrers, row_of, signature_digest,
                           signatures)
 from .load.companions import TextsOnDemand
 from .load.records import IdRegister
@@ -74,8 +74,8 @@ def _quick_rebuild(project: Project, ontology: Ontology, out: Path, scanned: tup
 
     # What to read again: the changed records, and the records that name a changed or removed one.
     touched = {row[SUBJECT] for row in old_rows if row[SHOWN] in replaced}
-    referrers = sorted(index.referrers(touched) - replaced)
-    items = [(project.root / shown, ontology.kinds_by_folder[Path(shown).parent.name], shown) for shown in (*changed, *referrers)]
+    naming = sorted(referrers(old_rows, touched) - replaced)
+    items = [(project.root / shown, ontology.kinds_by_folder[Path(shown).parent.name], shown) for shown in (*changed, *naming)]
     processed = process_files(items, ontology, ontology.output_prefixes, render=True, texts=TextsOnDemand(project, ontology))
     verdict = check_some(project, ontology, processed, old_rows, replaced)
     if not verdict.valid:

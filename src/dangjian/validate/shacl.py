@@ -273,6 +273,10 @@ def check_shapes(mapped: Mapped, ontology: Ontology, skip: set, every_result: bo
                  extra: str = "") -> list[Problem]:
     """SHACL problems; ``every_result`` keeps each result, even where others say the same;
     ``extra`` is N-Triples the records need beside them (the class of records they name)."""
-    results = ENGINES[engine](mapped, ontology, extra)
+    return shape_problems(ENGINES[engine](mapped, ontology, extra), mapped, ontology, skip, every_result)
+
+
+def shape_problems(results: list[Result], mapped: Mapped, ontology: Ontology, skip: set, every_result: bool = False) -> list[Problem]:
+    """The problems an engine's results say, but those in ``skip`` (explained elsewhere)."""
     problems = ResultReader(mapped, ontology).problems(results, skip)
     return problems if every_result else one_per_shape(problems)
