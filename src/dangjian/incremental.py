@@ -176,14 +176,16 @@ class BuildIndex:
             return None
         columns = marshal.loads(data[_TOKEN_BYTES:])
         return list(zip(*columns)) if columns else []
-    def write(self, rows: dict[str, Row], removed: set[str], meta: dict[str, str], replace: bool, ordered: list[tuple]) -> None:
-        """``rows``: the new or changed records' rows, ``removed``: the records gone, ``ordered``:
-        every row now, as ordered_rows() gives them."""
+    def write(self, meta: dict[str, str], replace: bool, columns: list[list]) -> None:
+        """``meta``: what to record (beside what is there, unless ``replace``); ``columns``: every
+        row now, as ordered_rows() gives them, column by column (see columns_of())."""
         token = os.urandom(_TOKEN_BYTES)
         rows_file = self.path.parent / ROWS_FILE
         rows_file.parent.mkdir(parents=True, exist_ok=True)
         partial = rows_file.with_name(f".{ROWS_FILE}-{os.getpid()}")
-        partial.write_bytes(token + marshal.dumps([list(column) for column in zip(*ordered)]))
+        with open(partial, "wb") as handle:
+            handle.write(token)
+            marshal.dump(columns, handle)
         os.replace(partial, rows_file)  # the meta below names it by its token: a mismatch means a full build
         meta = {**meta, "rows": token.hex()}
         with self._connect() as connection:
@@ -196,6 +198,18 @@ class BuildIndex:
         if self.path.exists():
             with self._connect() as connection:
                 connection.execute("delete from meta where key = 'manifest'")
+
+
+def columns_of(rows) -> list[list]:
+    """Rows (tuples in ORDERED_COLUMNS order), column by column, as BuildIndex.write() takes them."""
+    if isinstance(rows, list) and rows:
+        return [list(column) for column in zip(*rows)]
+    columns: list[list] = [[] for _ in ORDERED_COLUMNS]
+    appends = [column.append for column in columns]
+    for row in rows:
+        for append, value in zip(appends, row):
+            append(value)
+    return columns
 
 
 def manifest_hash(dist: Path) -> str | None:

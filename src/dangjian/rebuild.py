@@ -14,7 +14,7 @@ from .build import (DATASET_DESCRIPTION, DATASET_NAME, RELEASES_FOLDER, BuildFai
                     manifest_facts_of)
 from .cite import DATASET_AUTHOR
 from .incremental import (DUMPS, HASH, ID, KIND, MOST_CHANGES, ORDERED_COLUMNS, REPLACEMENT, SHOWN, SIGNATURE, SUBJECT,
-                          TOMBSTONE, TRIPLES, BuildIndex, as_ordered, fingerprint, manifest_hash, referrers, row_of, signature_digest,
+                          TOMBSTONE, TRIPLES, BuildIndex, as_ordered, columns_of, fingerprint, manifest_hash, referrers, row_of, signature_digest,
                           signatures)
 from .load.companions import TextsOnDemand
 from .load.records import IdRegister
@@ -127,9 +127,9 @@ def _quick_rebuild(project: Project, ontology: Ontology, out: Path, scanned: tup
         staging.write("void.ttl", write_void(ontology, facts, dict(staging.written), first))
         staging.write("manifest.json", write_manifest(dict(staging.written), manifest_facts_of(facts)))
     members = {name: piece_lengths(pieces) for name, pieces in bulk.items()}
-    index.write(fresh, removed, {"manifest": staging.written["manifest.json"].sha256, "signatures": signature_digest(current),
-                                 "members": json.dumps(members),
-                                 **{f"head:{n}": str(len(heads[n].encode())) for n in DUMPS}}, replace=False, ordered=new_rows)
+    index.write({"manifest": staging.written["manifest.json"].sha256, "signatures": signature_digest(current),
+                 "members": json.dumps(members), **{f"head:{n}": str(len(heads[n].encode())) for n in DUMPS}},
+                replace=False, columns=columns_of(new_rows))
     report = BuildReport(verdict, out, {n: w.bytes for n, w in staging.written.items()}, by_kind, triples,
                          time.perf_counter() - started)
     report.version, report.tombstones, report.facts = version, facts["tombstones"], facts
