@@ -111,19 +111,57 @@ def _compiled_shapes(text: str):
     return shacl.Shapes.from_text(text, format="turtle")
 
 
-def run_fast_engine(mapped: Mapped, ontology: Ontology, extra: str = "") -> list[Result]:
-    """The `shacl` package: compiled shapes, validating an N-Triples file of the records."""
+def validate_streamed(shapes, write):
+    """shapes.validate_file() of what ``write(handle)`` writes. Through a named pipe, written by
+    a thread while the engine reads (it lets go of the interpreter): a temporary file of 150 MB
+    at 100,000 records cost 0.5-0.9 s more to write than the pipe, and disk space. A plain
+    temporary file where there are no named pipes."""
     import os
     import tempfile
+    import threading
 
-    shapes = _compiled_shapes(ontology.files()["shapes.ttl"])
-    handle = tempfile.NamedTemporaryFile("wb", prefix="dangjian-shacl-", suffix=".nt", delete=False)
+    folder = tempfile.mkdtemp(prefix="dangjian-shacl-")
+    path = os.path.join(folder, "data.nt")
     try:
-        with handle:
-            write_data(mapped, ontology, extra, handle)
-        report = shapes.validate_file(handle.name)
+        if not hasattr(os, "mkfifo"):
+            with open(path, "wb") as handle:
+                write(handle)
+            return shapes.validate_file(path)
+        os.mkfifo(path, 0o600)
+        failed: list[BaseException] = []
+
+        def feed():
+            try:
+                with open(path, "wb") as handle:
+                    write(handle)
+            except BrokenPipeError:
+                pass  # the engine stopped reading: its own error says why
+            except BaseException as error:  # handed to the caller below
+                failed.append(error)
+
+        feeder = threading.Thread(target=feed, daemon=True)
+        feeder.start()
+        try:
+            report = shapes.validate_file(path)
+        finally:
+            # Should the engine have stopped before opening the pipe, or before reading it
+            # all, open and close its reading end: the feeder's open or write then ends.
+            unblock = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+            os.close(unblock)
+            feeder.join()
+        if failed:
+            raise failed[0]
+        return report
     finally:
-        os.unlink(handle.name)
+        if os.path.exists(path):
+            os.unlink(path)
+        os.rmdir(folder)
+
+
+def run_fast_engine(mapped: Mapped, ontology: Ontology, extra: str = "") -> list[Result]:
+    """The `shacl` package: compiled shapes, validating an N-Triples file of the records."""
+    shapes = _compiled_shapes(ontology.files()["shapes.ttl"])
+    report = validate_streamed(shapes, lambda handle: write_data(mapped, ontology, extra, handle))
     return [
         Result(
             focus=r.focus_node,
