@@ -57,4 +57,4 @@ loadtest: $(INSTALLED)
 	DURATION=$(DURATION) $(BIN)/python benchmarks/loadtest.py
 
 clean:
-	rm -rf dist .cache .pytest_cache
+	rm -rf dist .dist-spare .cache .pytest_cache

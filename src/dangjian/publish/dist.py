@@ -14,6 +14,7 @@ import fcntl
 import hashlib
 import os
 import shutil
+import stat
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +67,8 @@ def remove_leftovers(dist: Path) -> None:
     """Staging folders of builds that were killed before they finished (not those of a build
     running now: each folder's name ends with the id of the process writing it)."""
     for stale in dist.parent.glob(f".{dist.name}-*"):
+        if stale == spare_folder(dist):
+            continue
         pid = stale.name.rsplit("-", 1)[-1]
         if pid.isdigit() and _alive(int(pid)):
             continue
@@ -114,20 +117,44 @@ class Written:
     sha256: str
 
 
+def spare_folder(dist: Path) -> Path:
+    """Where the build before last stays, its files to be written over by the next build."""
+    return dist.parent / f".{dist.name}-spare"
+
+
 class Staging:
-    """A folder beside dist/ that files are written into, then swapped in whole."""
+    """A folder beside dist/ that files are written into, then swapped in whole.
+
+    A file is written over its namesake in the spare folder (the build before last) when it can
+    be: this VM hands out new page-cache pages slowly, so writing 144 MB into a new file takes
+    0.4-0.5 s and over an old one 0.03 s. Only a file nothing else has open is written over (a
+    write lease says so: a reader of an old build never sees it change), and only one with no
+    other link (a file a build took over unchanged is also in dist/)."""
 
     def __init__(self, dist: Path):
         self.dist = dist
         self.folder = dist.parent / f".{dist.name}-new-{os.getpid()}"
+        self.spare = spare_folder(dist)
         self.written: dict[str, Written] = {}
+
+    @contextmanager
+    def _created(self, name: str):
+        """A new file in the staging folder, open for writing from its start."""
+        target = self.folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle = _taken_over(self.spare / name, target)
+        if handle is None:
+            with open(target, "wb") as handle:
+                yield handle
+            return
+        with handle:  # closing it ends the lease
+            yield handle
+            handle.truncate()  # the old content beyond the new end
 
     def write(self, name: str, pieces) -> Written:
         """Write a file from bytes, or from pieces (str or bytes) in order; synced to disk."""
-        target = self.folder / name
-        target.parent.mkdir(parents=True, exist_ok=True)
         digest, size = hashlib.sha256(), 0
-        with open(target, "wb") as handle:
+        with self._created(name) as handle:
             for data in joined([pieces] if isinstance(pieces, bytes) else pieces):
                 digest.update(data)
                 size += len(data)
@@ -146,11 +173,10 @@ class Staging:
     def splice(self, name: str, head: str, pieces, tail: str = "") -> Written:
         """Write a file from its head, then pieces that are either new text or a byte range
         (old file, offset, length) of a previous file, then its tail."""
-        target = self.folder / name
         digest, size = hashlib.sha256(), 0
         sources: dict[Path, object] = {}
         try:
-            with open(target, "wb") as handle:
+            with self._created(name) as handle:
                 for piece in (head, *pieces, tail):
                     if isinstance(piece, tuple):
                         source, offset, length = piece
@@ -179,6 +205,28 @@ class Staging:
 
 
 _SPLICE_BLOCK = 4 << 20
+_SETLEASE = getattr(fcntl, "F_SETLEASE", None)  # Linux
+
+
+def _taken_over(old: Path, target: Path):
+    """``old`` moved to ``target`` and open for writing from its start, under a write lease;
+    None when it is not there, has other links, or is open elsewhere (or leases are unknown)."""
+    if _SETLEASE is None:
+        return None
+    try:
+        fd = os.open(old, os.O_WRONLY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    try:
+        found = os.fstat(fd)
+        if not stat.S_ISREG(found.st_mode) or found.st_nlink != 1:
+            raise OSError("shared")
+        fcntl.fcntl(fd, _SETLEASE, fcntl.F_WRLCK)  # refused while anyone else has it open
+        os.rename(old, target)
+    except OSError:
+        os.close(fd)
+        return None
+    return os.fdopen(fd, "wb")
 
 
 @contextmanager
@@ -210,6 +258,15 @@ def staged(dist: Path, lock_folder: Path | None = None, on_wait=None, locked: bo
             after()
 
 
+def _keep_as_spare(old_build: Path, dist: Path) -> None:
+    spare = spare_folder(dist)
+    shutil.rmtree(spare, ignore_errors=True)
+    try:
+        os.rename(old_build, spare)
+    except OSError:
+        shutil.rmtree(old_build, ignore_errors=True)
+
+
 def write_folder(dist: Path, files: dict[str, bytes]) -> None:
     """Replace ``dist`` by a folder holding exactly ``files`` (names may contain '/')."""
     with staged(dist) as staging:
@@ -220,7 +277,7 @@ def write_folder(dist: Path, files: dict[str, bytes]) -> None:
 def _swap(staging: Path, dist: Path) -> None:
     if dist.exists() and _exchange(staging, dist):
         _fsync_dir(dist.parent)
-        shutil.rmtree(staging)  # now the old build
+        _keep_as_spare(staging, dist)  # now the old build
         return
     if dist.exists():
         old = dist.parent / f".{dist.name}-old-{os.getpid()}"
