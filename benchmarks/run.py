@@ -2,7 +2,8 @@
 and 100k records, against the baseline and the floor.
 
 - **ours**: `dangjian build` as a user runs it: cold (no cache, no dist/), again with nothing
-  changed, and again after one record is edited; peak memory of the whole process tree; and the
+  changed, and after each of three edits in a row (one record each; the median is reported);
+  peak memory of the whole process tree; and the
   latency of each catalogue query on the embedded store.
 - **baseline**: what every user of these libraries writes first: PyYAML ``safe_load`` of every
   file, an rdflib Graph built from the context's mapping, pySHACL over the whole graph, rdflib
@@ -176,15 +177,22 @@ def run_ours(root: Path, size: int) -> dict:
     if result.returncode != 0:
         raise SystemExit(f"build failed:\n{result.stderr[-2000:]}")
     unchanged, unchanged_peak, _ = timed(dangjian + ["build", "-q"], root)
-    edited_file = next((root / "records" / "amounts").glob("*.yaml"))
+    # Three edits in a row, each of another record, as a curator makes them; the median is
+    # reported (the first rebuild after a cold build has no earlier build to write over).
     # A new label: an edit that keeps every record valid, whichever file comes first (changing
     # the bound, as before, made some records disagree with their quotes, and the rebuild fail).
-    edited_file.write_text(edited_file.read_text(encoding="utf-8").replace("\nlabel: ", "\nlabel: 修订", 1), encoding="utf-8")
-    edited, edited_peak, result = timed(dangjian + ["build", "-q"], root)
-    if result.returncode != 0:
-        raise SystemExit(f"rebuild failed:\n{result.stderr[-2000:]}")
+    edits, edited_peak = [], 0
+    for edited_file in sorted((root / "records" / "amounts").glob("*.yaml"))[:3]:
+        edited_file.write_text(edited_file.read_text(encoding="utf-8").replace("\nlabel: ", "\nlabel: 修订", 1), encoding="utf-8")
+        seconds, peak_of_edit, result = timed(dangjian + ["build", "-q"], root)
+        if result.returncode != 0:
+            raise SystemExit(f"rebuild failed:\n{result.stderr[-2000:]}")
+        edits.append(seconds)
+        edited_peak = max(edited_peak, peak_of_edit)
+    edited = sorted(edits)[1]
     manifest = json.loads((root / "dist" / "manifest.json").read_text())
     return {"validate_with_problems": seconds, "problems": problems, "cold": cold, "unchanged": unchanged, "edited": edited,
+            "edits": edits,
             "peak_mb": max(cold_peak, unchanged_peak, edited_peak, peak) / 2**20, "triples": manifest["triples"],
             "queries": query_latency(root)}
 

@@ -132,6 +132,8 @@ SHOWN, KIND, ID, SUBJECT, _TTL, _NT, _JSONLD, TRIPLES, HASH, TOMBSTONE, REPLACEM
 def referrers(rows: list[tuple], subjects: set[str]) -> set[str]:
     """The records (as shown) whose rows say they name any of ``subjects``."""
     return {row[SHOWN] for row in rows if row[REFS] and any(subject in row[REFS] for subject in subjects)}
+
+
 ROWS_FILE = "build-index.rows"  # every row, in subject order, as marshalled columns, after a token
 _TOKEN_BYTES = 16
 
@@ -176,6 +178,7 @@ class BuildIndex:
             return None
         columns = marshal.loads(data[_TOKEN_BYTES:])
         return list(zip(*columns)) if columns else []
+
     def write(self, meta: dict[str, str], replace: bool, columns: list[list]) -> None:
         """``meta``: what to record (beside what is there, unless ``replace``); ``columns``: every
         row now, as ordered_rows() gives them, column by column (see columns_of())."""

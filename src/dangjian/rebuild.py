@@ -14,8 +14,8 @@ from .build import (DATASET_DESCRIPTION, DATASET_NAME, RELEASES_FOLDER, BuildFai
                     manifest_facts_of)
 from .cite import DATASET_AUTHOR
 from .incremental import (DUMPS, HASH, ID, KIND, MOST_CHANGES, ORDERED_COLUMNS, REPLACEMENT, SHOWN, SIGNATURE, SUBJECT,
-                          TOMBSTONE, TRIPLES, BuildIndex, as_ordered, columns_of, fingerprint, manifest_hash, referrers, row_of, signature_digest,
-                          signatures)
+                          TOMBSTONE, TRIPLES, BuildIndex, as_ordered, columns_of, fingerprint, manifest_hash, referrers,
+                          row_of, signature_digest, signatures)
 from .load.companions import TextsOnDemand
 from .load.records import IdRegister
 from .map import Mapped
