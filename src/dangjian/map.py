@@ -314,6 +314,7 @@ class RecordMapper:
                 self.add(compiled.predicate, nt_string(text) + suffix, where)
 
     def map_list(self, compiled: _Compiled, value) -> None:
+        """A list of numbers (parts of a ratio or a split), as an RDF collection."""
         term = compiled.term
         key = term.key
         if not isinstance(value, list):
@@ -325,7 +326,7 @@ class RecordMapper:
         subject = self.subject
         suffix = f"^^<{term.datatype}>" if term.datatype else ""
         for index, (node, item) in enumerate(zip(nodes, value)):
-            if isinstance(item, (dict, list)) or item is None:
+            if not _is_number(item):
                 self.problem((key, index), f"expected a number, got {_describe(item) if item is not None else 'nothing'}")
                 item = ""
             self.subject = node
@@ -354,3 +355,17 @@ def map_records(records: list[Record], ontology: Ontology) -> tuple[Mapped, list
         mapped.add(subject, record, references, blanks, lines, len(set(triples)))
         everything += triples
     return mapped, everything
+
+
+_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+
+
+def _is_number(item) -> bool:
+    """A YAML number, or text that is one (a quoted "0.8"); not a boolean, not empty text."""
+    if isinstance(item, bool):
+        return False
+    if isinstance(item, Decimal):
+        return item.is_finite()
+    if isinstance(item, (int, float)):
+        return item == item and item not in (float("inf"), float("-inf"))
+    return isinstance(item, str) and _DECIMAL.fullmatch(item) is not None
