@@ -261,6 +261,9 @@ def staged(dist: Path, lock_folder: Path | None = None, on_wait=None, locked: bo
 def _keep_as_spare(old_build: Path, dist: Path) -> None:
     spare = spare_folder(dist)
     shutil.rmtree(spare, ignore_errors=True)
+    if _SETLEASE is None:  # it would never be written over: no copy kept for nothing
+        shutil.rmtree(old_build, ignore_errors=True)
+        return
     try:
         os.rename(old_build, spare)
     except OSError:
