@@ -22,17 +22,21 @@ RECORDS_PER_MEMBER = 64  # on average: about 100 kB of N-Triples (deflate looks 
 
 def ends_member(subject: str) -> bool:
     """Whether a member ends after the record with this subject (its IRI in angle brackets)."""
-    return zlib.crc32(subject.encode("utf-8")) % RECORDS_PER_MEMBER == 0
+    return _member_ends([subject])[0]
+
+
+def _member_ends(subjects: Sequence[str]) -> list[bool]:
+    # The rule, for many subjects at once (a hundred thousand at every rebuild): no Python
+    # call a subject.
+    return [check % RECORDS_PER_MEMBER == 0 for check in map(zlib.crc32, map(str.encode, subjects))]
 
 
 def member_spans(subjects: Sequence[str]) -> list[tuple[int, int]]:
     """The runs of records, as [start, end) positions in ``subjects`` (in dump order); one
     empty run when there are no records, so that a dump is never an empty file."""
     spans, start = [], 0
-    # ends_member() for each, without a call of it each (a hundred thousand at every rebuild)
-    checks = map(zlib.crc32, map(str.encode, subjects))
-    for position, check in enumerate(checks):
-        if check % RECORDS_PER_MEMBER == 0:
+    for position, ends in enumerate(_member_ends(subjects)):
+        if ends:
             spans.append((start, position + 1))
             start = position + 1
     if start < len(subjects) or not spans:
