@@ -50,12 +50,14 @@ def project(tmp_path, repo):
     return Project(root)
 
 
-@pytest.fixture(params=["members of 64", "members of 4"])
+@pytest.fixture(params=["as built", "short runs, changes written whole"])
 def member_size(request, monkeypatch):
     """The gzip dumps' runs of records as they are, and very short ones, so that edits, additions
-    and removals fall at the ends of runs as well as inside them."""
-    if request.param == "members of 4":
+    and removals fall at the ends of runs as well as inside them; and the index's changed rows
+    kept apart until there are many, or written with all the rows after every few."""
+    if request.param != "as built":
         monkeypatch.setattr("dangjian.publish.bulk.RECORDS_PER_MEMBER", 4)
+        monkeypatch.setattr("dangjian.incremental.CHANGES_KEPT_APART", 3)
     return request.param
 
 
@@ -66,10 +68,13 @@ def test_rebuilds_equal_full_builds(project, tmp_path, member_size):
     again = build(project)
     assert again.changed == 0  # nothing changed: dist/ is current
     records = project.root / "records"
+    rows_file = project.cache / "build-index.rows"
+    all_rows = rows_file.read_bytes()
+    rows_written = 0
     spliced = 0
     for step in range(14):
         files = sorted(records.rglob("*.yaml"))
-        action = rng.choice(["edit", "edit", "edit", "add", "remove-unreferenced", "two"])
+        action = rng.choice(["edit", "edit", "edit", "add", "remove-unreferenced", "two"]) if step else "add-two"
         if action in ("edit", "two"):
             for path in rng.sample(files, 2 if action == "two" else 1):
                 text = path.read_text(encoding="utf-8")
@@ -79,6 +84,11 @@ def test_rebuilds_equal_full_builds(project, tmp_path, member_size):
             source = rng.choice([f for f in files if f.parent.name == "amounts"])
             new = source.with_name(f"added-{step}.yaml")
             new.write_text(source.read_text(encoding="utf-8").replace(f"id: {source.stem}", f"id: added-{step}"), encoding="utf-8")
+        elif action == "add-two":  # ids one the other's prefix: the file names sort the other way
+            source = next(f for f in files if f.parent.name == "amounts")
+            for added in (f"added-{step}", f"added-{step}1"):
+                text = source.read_text(encoding="utf-8").replace(f"id: {source.stem}", f"id: {added}")
+                source.with_name(f"{added}.yaml").write_text(text, encoding="utf-8")
         else:
             referenced = " ".join(f.read_text(encoding="utf-8") for f in files)
             loose = [f for f in files if f.parent.name == "amounts" and f"previous: {f.stem}" not in referenced]
@@ -90,8 +100,12 @@ def test_rebuilds_equal_full_builds(project, tmp_path, member_size):
             for name in BULK_DUMPS:
                 assert len(set(gzip_members((project.dist / name).read_bytes())) - members_before[name]) <= 1, name
         spliced += 1
+        rows_written += rows_file.read_bytes() != all_rows
+        all_rows = rows_file.read_bytes()
         assert files_of(project.dist) == full_build(project, tmp_path), f"step {step}: {action}"
     assert spliced == 14
+    # A rebuild keeps its changed rows apart from the others, until there are many of them.
+    assert (rows_written == 0) if member_size == "as built" else (0 < rows_written < 14)
 
 
 def test_a_rebuild_reports_what_a_full_validation_reports(project, tmp_path):

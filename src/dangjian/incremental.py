@@ -22,6 +22,8 @@ import hashlib
 import marshal
 import os
 import sqlite3
+from bisect import bisect_left, bisect_right
+from itertools import accumulate, repeat
 from operator import itemgetter
 from typing import NamedTuple
 from pathlib import Path
@@ -56,53 +58,76 @@ def fingerprint(project: Project, base: str) -> str:
 
 
 class Signatures(dict):
-    """Signatures by file as shown, remembering their digest once made (never changed after)."""
+    """Signatures (see signatures()) by file as shown, remembering their digest once made (never changed after)."""
 
     digest: str | None = None
 
 
-def signatures(project: Project, folders, scanned: tuple | None = None) -> tuple[dict[str, str], bool]:
-    """Each record file, as shown, with the signature of its file and its companions
-    ("mtime:size", then "name:mtime:size" of each companion); and whether records/ holds
+Signature = tuple  # (mtime in ns, size) of a record file; a third item names its companions' when it has any
+
+
+def signatures(project: Project, folders, scanned: tuple | None = None) -> tuple[dict[str, Signature], bool]:
+    """Each record file, as shown, with its signature: (modification time in ns, size), and when
+    it has companions, "name:mtime:size|..." of each as a third item; and whether records/ holds
     nothing else (stray files are reported by a full validation). ``scanned``: what
     current_manifest() read moments before, in this same command, used when of the same folders."""
     if scanned is not None and scanned[0] == frozenset(folders):
         return scanned[1], scanned[2]
-    found: dict[str, str] = Signatures()
+    found: dict[str, Signature] = Signatures()
     records_shown = project.relative(project.records)
     folders = set(folders)
     clean = all(entry.name.startswith(".") or entry.name in folders for entry in os.scandir(project.records))
-    companions: dict[str, list[str]] = {}
-    handles: dict[int, str] = {}  # each folder open, so that a file is found by its name alone
+    listed: list[tuple[str, list[str]]] = []  # each folder as shown, with its files' names
+    entries: list[tuple[int, str]] = []
+    handles = []  # each folder open, so that a file is found by its name alone
     try:
-        entries = []
         for folder in sorted(folders):
             try:
                 handle = os.open(project.records / folder, os.O_RDONLY | os.O_DIRECTORY)
             except OSError:
                 continue
-            handles[handle] = f"{records_shown}/{folder}/"
-            entries += [(handle, name) for name in os.listdir(handle) if name[0] != "."]
+            handles.append(handle)
+            names = os.listdir(handle)
+            if any(name[0] == "." for name in names):
+                names = [name for name in names if name[0] != "."]
+            listed.append((f"{records_shown}/{folder}/", names))
+            entries += zip(repeat(handle), names)
         facts = file_facts(entries)  # one stat() a file: this is all "nothing changed" costs
     finally:
         for handle in handles:
             os.close(handle)
-    for (handle, name), fact in zip(entries, facts):
-        if fact is None:
-            clean = False
-        elif name.endswith(RECORD_SUFFIX) and name.count(".") == 1:
-            found[handles[handle] + name] = f"{fact[0]}:{fact[1]}"
-        elif name.endswith(COMPANION_SUFFIXES):
-            stem = name.split(".", 1)[0]
-            companions.setdefault(handles[handle] + stem + RECORD_SUFFIX, []).append(f"{name}:{fact[0]}:{fact[1]}")
-        else:
-            clean = False
+    companions: dict[str, list[str]] = {}
+    at = 0
+    for shown_folder, names in listed:
+        folder_facts = facts[at:at + len(names)]
+        at += len(names)
+        if _only_record_files(names) and None not in folder_facts:  # the usual folder, in C loops
+            found.update(zip(map(shown_folder.__add__, names), folder_facts))
+            continue
+        for name, fact in zip(names, folder_facts):
+            if fact is None:
+                clean = False
+            elif name.endswith(RECORD_SUFFIX) and name.count(".") == 1:
+                found[shown_folder + name] = fact
+            elif name.endswith(COMPANION_SUFFIXES):
+                stem = name.split(".", 1)[0]
+                companions.setdefault(shown_folder + stem + RECORD_SUFFIX, []).append(f"{name}:{fact[0]}:{fact[1]}")
+            else:
+                clean = False
     for shown, parts in companions.items():
         if shown not in found:
             clean = False  # a companion without its record
             continue
-        found[shown] += "|" + "|".join(sorted(parts))
+        found[shown] = (*found[shown], "|".join(sorted(parts)))
     return found, clean
+
+
+def _only_record_files(names: list[str]) -> bool:
+    """Whether every name is a stem and the record suffix, with no other dot (counted over the
+    names joined: a hundred thousand names in two calls)."""
+    joined = "/".join(names)  # no file name holds a slash
+    return (not names or joined.endswith(RECORD_SUFFIX)) and joined.count(".") == len(names) \
+        and joined.count(RECORD_SUFFIX + "/") == max(len(names) - 1, 0)
 
 
 class Row(NamedTuple):
@@ -110,7 +135,7 @@ class Row(NamedTuple):
     kind: str
     id: str
     subject: str
-    signature: str
+    signature: tuple  # see signatures()
     turtle: int
     ntriples: int
     jsonld: int
@@ -123,23 +148,39 @@ class Row(NamedTuple):
 
 ROW_FIELDS = {"dangjian.ttl": "turtle", "dangjian.nt": "ntriples", "dangjian.jsonld": "jsonld"}
 ROW_FIELDS.update({name: name for name in Row._fields})
-# The columns of the rows ordered_rows() gives (plain tuples: a hundred thousand are read at once).
+# The columns ordered_columns() gives; a row as a plain tuple has its values in this order.
 ORDERED_COLUMNS = ("shown", "kind", "id", "subject", "dangjian.ttl", "dangjian.nt", "dangjian.jsonld", "triples", "hash",
                    "tombstone", "replacement", "signature", "refs")
 SHOWN, KIND, ID, SUBJECT, _TTL, _NT, _JSONLD, TRIPLES, HASH, TOMBSTONE, REPLACEMENT, SIGNATURE, REFS = range(len(ORDERED_COLUMNS))
 
 
-def referrers(rows: list[tuple], subjects: set[str]) -> set[str]:
-    """The records (as shown) whose rows say they name any of ``subjects``."""
-    return {row[SHOWN] for row in rows if row[REFS] and any(subject in row[REFS] for subject in subjects)}
+def referrers(columns: list[list], subjects: set[str]) -> list[int]:
+    """The positions of the rows that say they name any of ``subjects``, in order. The names are
+    searched for in all rows' references joined (one search in C each, not a loop of rows)."""
+    if not subjects:
+        return []
+    refs = columns[REFS]
+    joined = "\n\n".join(refs) + "\n"  # each row's subjects, one a line; a blank line between rows
+    starts = list(accumulate((len(r) + 2 for r in refs), initial=0))  # where each row's text starts
+    found = set()
+    for subject in subjects:
+        line = subject + "\n"
+        at = joined.find(line)
+        while at != -1:
+            if at == 0 or joined[at - 1] == "\n":  # a whole line, not the end of a longer one
+                found.add(bisect_right(starts, at) - 1)
+            at = joined.find(line, at + 1)
+    return sorted(found)
 
 
 ROWS_FILE = "build-index.rows"  # every row, in subject order, as marshalled columns, after a token
+CHANGES_FILE = "build-index.changes"  # the rows rebuilds changed since, marshalled, after a token
+CHANGES_KEPT_APART = 1000  # or a hundredth of the rows, when more: beyond, the rows file is written again
 _TOKEN_BYTES = 16
 
 
 def as_ordered(row: Row) -> tuple:
-    """A row as ordered_rows() gives rows."""
+    """A row as a plain tuple, its values in the order of ORDERED_COLUMNS."""
     return _ORDERED_GETTER(row)
 
 
@@ -152,6 +193,7 @@ class BuildIndex:
     def __init__(self, project: Project):
         self.project = project
         self.path = project.cache / INDEX_FILE
+        self._changes = {"gone": [], "rows": []}  # as read by ordered_columns()
 
     def _connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -165,32 +207,68 @@ class BuildIndex:
         with self._connect() as connection:
             return dict(connection.execute("select key, value from meta"))
 
-    def ordered_rows(self, meta: dict[str, str]) -> list[tuple] | None:
-        """Every record's row, in subject order (the order of the dumps), as ORDERED_COLUMNS;
-        None when the rows file is not the one ``meta`` describes. The rows are kept in a file of
-        marshalled columns beside the database: a hundred thousand load in a tenth of the time a
-        select of them takes, and are written whole in a twentieth."""
+    def ordered_columns(self, meta: dict[str, str]) -> list[list] | None:
+        """Every record's row, in subject order (the order of the dumps), column by column as
+        ORDERED_COLUMNS; None when the rows files are not the ones ``meta`` describes. The rows
+        are kept in a file of marshalled columns beside the database: a hundred thousand load in
+        a tenth of the time a select of them takes. What rebuilds changed since the last full
+        build is kept apart, in a small file of its own (see write_changes())."""
+        columns = self._read(ROWS_FILE, meta.get("rows"))
+        if columns is None or len(columns) != len(ORDERED_COLUMNS):
+            return None
+        self._changes = {"gone": [], "rows": []}
+        if meta.get("changes"):
+            changes = self._read(CHANGES_FILE, meta["changes"])
+            if changes is None:
+                return None
+            self._changes = changes
+            replaced = set(changes["gone"]) | {row[SHOWN] for row in changes["rows"]}
+            gone = [i for i, shown in enumerate(columns[SHOWN]) if shown in replaced]
+            columns = spliced_columns(columns, splice_plan(columns[SUBJECT], gone, changes["rows"]))
+        return columns
+
+    def _read(self, name: str, token: str | None):
         try:
-            data = (self.path.parent / ROWS_FILE).read_bytes()
+            data = (self.path.parent / name).read_bytes()
         except OSError:
             return None
-        if data[:_TOKEN_BYTES].hex() != meta.get("rows"):
+        if not token or data[:_TOKEN_BYTES].hex() != token:
             return None
-        columns = marshal.loads(data[_TOKEN_BYTES:])
-        return list(zip(*columns)) if columns else []
+        return marshal.loads(data[_TOKEN_BYTES:])
+
+    def _write(self, name: str, value) -> str:
+        """Write ``value`` marshalled after a new token, whole or not at all; the token."""
+        token = os.urandom(_TOKEN_BYTES)
+        target = self.path.parent / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{name}-{os.getpid()}")
+        with open(partial, "wb") as handle:
+            handle.write(token)
+            marshal.dump(value, handle)
+        os.replace(partial, target)  # the meta names it by its token: a mismatch means a full build
+        return token.hex()
 
     def write(self, meta: dict[str, str], replace: bool, columns: list[list]) -> None:
         """``meta``: what to record (beside what is there, unless ``replace``); ``columns``: every
-        row now, as ordered_rows() gives them, column by column (see columns_of())."""
-        token = os.urandom(_TOKEN_BYTES)
-        rows_file = self.path.parent / ROWS_FILE
-        rows_file.parent.mkdir(parents=True, exist_ok=True)
-        partial = rows_file.with_name(f".{ROWS_FILE}-{os.getpid()}")
-        with open(partial, "wb") as handle:
-            handle.write(token)
-            marshal.dump(columns, handle)
-        os.replace(partial, rows_file)  # the meta below names it by its token: a mismatch means a full build
-        meta = {**meta, "rows": token.hex()}
+        row now, column by column, as ordered_columns() gives them (see columns_of())."""
+        self._record({**meta, "rows": self._write(ROWS_FILE, columns), "changes": ""}, replace)
+
+    def write_changes(self, meta: dict[str, str], replaced: set[str], fresh: list[tuple], columns: list[list]) -> None:
+        """After a rebuild that read ordered_columns(): the files (as shown) whose rows went or
+        changed, and the rows read again, kept beside the unchanged rows file, which a hundred
+        thousand rows make too large to write again for each edit. Once the changes since the
+        last full write grow past a small share of the rows, ``columns`` (every row now) are
+        written whole instead."""
+        rows = {row[SHOWN]: row for row in self._changes["rows"] if row[SHOWN] not in replaced}
+        rows.update((row[SHOWN], row) for row in fresh)
+        gone = sorted(set(self._changes["gone"]) | replaced)
+        if len(gone) + len(rows) > max(CHANGES_KEPT_APART, len(columns[SHOWN]) // 100):
+            self.write(meta, False, columns)
+            return
+        changes = {"gone": gone, "rows": sorted(rows.values(), key=itemgetter(SUBJECT))}
+        self._record({**meta, "changes": self._write(CHANGES_FILE, changes)}, replace=False)
+
+    def _record(self, meta: dict[str, str], replace: bool) -> None:
         with self._connect() as connection:
             if replace:
                 connection.execute("delete from meta")
@@ -203,10 +281,45 @@ class BuildIndex:
                 connection.execute("delete from meta where key = 'manifest'")
 
 
+def splice_plan(subjects: list[str], gone: list[int], fresh: list[tuple]) -> list[tuple]:
+    """How the new rows follow from the old, in order: ("old", i, j) for the old rows [i, j),
+    ("new", row) for a row read again. ``subjects``: the old rows' (in order); ``gone``: the
+    positions of the old rows replaced or removed; ``fresh``: the new rows, in any order."""
+    # At one position, new rows come in the order of their subjects, before the old row there
+    # goes (an edited record keeps its place).
+    events = sorted([(bisect_left(subjects, row[SUBJECT]), 0, row[SUBJECT], row) for row in fresh]
+                    + [(i, 1, "", None) for i in gone], key=lambda event: event[:3])
+    segments: list[tuple] = []
+    cursor = 0
+    for position, goes, _subject, row in events:
+        if position > cursor:
+            segments.append(("old", cursor, position))
+            cursor = position
+        if goes:
+            cursor = position + 1
+        else:
+            segments.append(("new", row))
+    if cursor < len(subjects):
+        segments.append(("old", cursor, len(subjects)))
+    return segments
+
+
+def spliced_columns(columns: list[list], segments: list[tuple]) -> list[list]:
+    """The new rows' columns: runs of old rows copied as slices, new rows put in between."""
+    new: list[list] = [[] for _ in columns]
+    for segment in segments:
+        if segment[0] == "old":
+            _, i, j = segment
+            for target, column in zip(new, columns):
+                target += column[i:j]
+        else:
+            for target, value in zip(new, segment[1]):
+                target.append(value)
+    return new
+
+
 def columns_of(rows) -> list[list]:
     """Rows (tuples in ORDERED_COLUMNS order), column by column, as BuildIndex.write() takes them."""
-    if isinstance(rows, list) and rows:
-        return [list(column) for column in zip(*rows)]
     columns: list[list] = [[] for _ in ORDERED_COLUMNS]
     appends = [column.append for column in columns]
     for row in rows:
@@ -250,14 +363,14 @@ def signature_digest(current: dict[str, str]) -> str:
     return _digest(current)
 
 
-def _digest(current: dict[str, str]) -> str:
+def _digest(current: dict[str, Signature]) -> str:
     # In the order the folders list their files, not sorted: when that order changes with the
-    # files unchanged, the quick rebuild finds no change and says so (a little later).
-    lines = "\n".join(map("\t".join, current.items()))  # "{shown}\t{signature}\n" each
-    return hashlib.sha256((lines + "\n" if lines else "").encode()).hexdigest()
+    # files unchanged, the quick rebuild finds no change and says so (a little later). Marshal
+    # version 2 writes no back-references, so equal values give equal bytes.
+    return hashlib.sha256(marshal.dumps(list(current), 2) + marshal.dumps(list(current.values()), 2)).hexdigest()
 
 
-def row_of(processed, signature: str, ontology, tombstone: bool, replacement: str | None, digest: str | None = None) -> Row:
+def row_of(processed, signature: tuple, ontology, tombstone: bool, replacement: str | None, digest: str | None = None) -> Row:
     """The index row of a record processed for publishing; ``digest``: the SHA-256 of its
     N-Triples when already made."""
     records = "<" + ontology.record_iri("", "")[:-1]

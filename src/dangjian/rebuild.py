@@ -7,21 +7,22 @@ import json
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from itertools import accumulate
+from bisect import bisect_right
+from itertools import accumulate, compress, count
 from pathlib import Path
 
 from .build import (DATASET_DESCRIPTION, DATASET_NAME, RELEASES_FOLDER, BuildFailed, BuildReport, dump_heads,
                     manifest_facts_of)
 from .cite import DATASET_AUTHOR
 from .incremental import (DUMPS, HASH, ID, KIND, MOST_CHANGES, ORDERED_COLUMNS, REPLACEMENT, SHOWN, SIGNATURE, SUBJECT,
-                          TOMBSTONE, TRIPLES, BuildIndex, as_ordered, columns_of, fingerprint, manifest_hash, referrers,
-                          row_of, signature_digest, signatures)
+                          TOMBSTONE, TRIPLES, BuildIndex, as_ordered, fingerprint, manifest_hash, referrers, row_of,
+                          signature_digest, signatures, splice_plan, spliced_columns)
 from .load.companions import TextsOnDemand
 from .load.records import IdRegister
 from .map import Mapped
 from .ontology import Ontology
 from .process import process_files
-from .publish.bulk import BULK_DUMPS, piece_lengths, spliced_bulk_dumps
+from .publish.bulk import BULK_DUMPS, member_ends, ends_member, piece_lengths, spans_of, spliced_bulk_dumps
 from .publish.dist import Written, build_lock, staged
 from .publish.jsonld import JSONLD_TAIL
 from .publish.manifest import write_manifest
@@ -57,12 +58,15 @@ def _quick_rebuild(project: Project, ontology: Ontology, out: Path, scanned: tup
     current, clean = signatures(project, ontology.kinds_by_folder, scanned)
     if not clean:
         return None
-    old_rows = index.ordered_rows(meta)
-    if old_rows is None:
+    # The old rows stay columns throughout: a hundred thousand rows made tuples, looped over
+    # and made columns again cost more than all the rest of a one-record rebuild.
+    old = index.ordered_columns(meta)
+    if old is None:
         return None
-    known = {row[SHOWN]: row[SIGNATURE] for row in old_rows}
+    position_of = dict(zip(old[SHOWN], count()))
+    known = dict(zip(old[SHOWN], old[SIGNATURE]))
     changed = sorted(shown for shown, signature in current.items() if known.get(shown) != signature)
-    removed = {shown for shown in known if shown not in current}
+    removed = {shown for shown in known if shown not in current} if len(current) - len(changed) != len(known) else set()
     if not changed and not removed:
         return unchanged_report(out, started)
     if len(changed) + len(removed) > max(50, MOST_CHANGES * len(known)):
@@ -71,38 +75,41 @@ def _quick_rebuild(project: Project, ontology: Ontology, out: Path, scanned: tup
     if sorted(old_members) != sorted(BULK_DUMPS):
         return None  # an index from before the bulk dumps came in members
     replaced = set(changed) | removed
+    gone = sorted(position_of[shown] for shown in replaced if shown in position_of)
 
     # What to read again: the changed records, and the records that name a changed or removed one.
-    touched = {row[SUBJECT] for row in old_rows if row[SHOWN] in replaced}
-    naming = sorted(referrers(old_rows, touched) - replaced)
+    naming = [old[SHOWN][i] for i in referrers(old, {old[SUBJECT][i] for i in gone})]
+    naming = sorted(set(naming) - replaced)
     items = [(project.root / shown, ontology.kinds_by_folder[Path(shown).parent.name], shown) for shown in (*changed, *naming)]
     processed = process_files(items, ontology, ontology.output_prefixes, render=True, texts=TextsOnDemand(project, ontology))
-    verdict = check_some(project, ontology, processed, old_rows, replaced)
+    verdict = check_some(project, ontology, processed, old, position_of, replaced)
     if not verdict.valid:
         raise BuildFailed(verdict)
 
-    fresh = {}
-    for item in processed:
-        if item.shown in replaced:
-            tombstone = ontology.is_tombstone(item.record.data)
-            fresh[item.shown] = row_of(item, current[item.shown], ontology, tombstone,
-                                       ontology.replacement_of(item.record.data) if tombstone else None)
-    new_rows = sorted([row for row in old_rows if row[SHOWN] not in replaced] + [as_ordered(row) for row in fresh.values()],
-                      key=lambda row: row[SUBJECT])
-    blocks = {item.shown: item for item in processed if item.shown in fresh}
+    blocks = {item.shown: item for item in processed if item.shown in replaced}
+    fresh = []
+    for item in blocks.values():
+        tombstone = ontology.is_tombstone(item.record.data)
+        row = row_of(item, current[item.shown], ontology, tombstone, ontology.replacement_of(item.record.data) if tombstone else None)
+        fresh.append(as_ordered(row))
+    segments = splice_plan(old[SUBJECT], gone, fresh)
+    new = spliced_columns(old, segments)
 
-    live = [row for row in new_rows if not row[TOMBSTONE]]
-    by_kind = dict(sorted(Counter(row[KIND] for row in live).items()))
-    triples = sum(row[TRIPLES] for row in new_rows)
-    hashes = {row[SUBJECT][1:-1]: row[HASH] for row in new_rows} if releases(project) else {}
+    live = [not tombstone for tombstone in new[TOMBSTONE]]
+    by_kind = dict(sorted(Counter(compress(new[KIND], live)).items()))
+    triples = sum(new[TRIPLES])
+    hashes = {subject[1:-1]: digest for subject, digest in zip(new[SUBJECT], new[HASH])} if releases(project) else {}
     version, issued, previous = dataset_version(project, hashes, ontology.base)
+    tombstones = len(live) - sum(live)
     facts = {"dataset": DATASET_NAME, "version": version, "issued": issued, "previous": previous, "base": ontology.base,
-             "records": by_kind, "tombstones": len(new_rows) - len(live), "triples": triples,
+             "records": by_kind, "tombstones": tombstones, "triples": triples,
              "description": DATASET_DESCRIPTION, "creator": DATASET_AUTHOR}
     heads = dump_heads(ontology, version)
     old_manifest = _old_manifest(out)
+
     def splice(name: str) -> None:
-        pieces = splice_pieces(name, old_rows, new_rows, replaced, blocks, out / name, int(meta[f"head:{name}"]))
+        column = ORDERED_COLUMNS.index(name)
+        pieces = splice_pieces(name, segments, old[column], blocks, out / name, int(meta[f"head:{name}"]))
         staging.splice(name, heads[name], pieces, JSONLD_TAIL if name == "dangjian.jsonld" else "")
 
     with staged(out, locked=True) as staging, ThreadPoolExecutor(2) as threads:
@@ -110,10 +117,10 @@ def _quick_rebuild(project: Project, ontology: Ontology, out: Path, scanned: tup
         # let go of the interpreter, so two cores share the work.
         others = [threads.submit(splice, name) for name in DUMPS if name != "dangjian.nt"]
         splice("dangjian.nt")  # the bulk dumps' changed members are compressed from it
-        nt_offsets = list(accumulate((row[NT_LENGTH] for row in new_rows), initial=len(heads["dangjian.nt"].encode("utf-8"))))
-        bulk = spliced_bulk_dumps(old_members, out, [row[SUBJECT] for row in old_rows], old_manifest["graph"],
-                                  [row[SUBJECT] for row in new_rows], {i for i, row in enumerate(new_rows) if row[SHOWN] in blocks},
-                                  nt_offsets, staging.folder / "dangjian.nt", release_graph(ontology.base, version))
+        nt_offsets = list(accumulate(new[NT_LENGTH], initial=len(heads["dangjian.nt"].encode("utf-8"))))
+        new_spans, reused = member_runs(old[SUBJECT], segments, len(new[SUBJECT]))
+        bulk = spliced_bulk_dumps(old_members, out, old_manifest["graph"], new_spans, reused, nt_offsets,
+                                  staging.folder / "dangjian.nt", release_graph(ontology.base, version))
         for name, pieces in bulk.items():
             staging.splice(name, "", pieces)
         for done in others:
@@ -123,19 +130,51 @@ def _quick_rebuild(project: Project, ontology: Ontology, out: Path, scanned: tup
                 continue
             if name.startswith(f"{RELEASES_FOLDER}/") or name in ("ontology.ttl", "context.jsonld"):
                 staging.link(name, out / name, Written(facts_of_file["bytes"], facts_of_file["sha256"]))
-        first = live[0][SUBJECT][1:-1] if live else None
-        staging.write("void.ttl", write_void(ontology, facts, dict(staging.written), first))
+        first = next(compress(new[SUBJECT], live), None)
+        staging.write("void.ttl", write_void(ontology, facts, dict(staging.written), first[1:-1] if first else None))
         staging.write("manifest.json", write_manifest(dict(staging.written), manifest_facts_of(facts)))
     members = {name: piece_lengths(pieces) for name, pieces in bulk.items()}
-    index.write({"manifest": staging.written["manifest.json"].sha256, "signatures": signature_digest(current),
-                 "members": json.dumps(members), **{f"head:{n}": str(len(heads[n].encode())) for n in DUMPS}},
-                replace=False, columns=columns_of(new_rows))
+    index.write_changes({"manifest": staging.written["manifest.json"].sha256, "signatures": signature_digest(current),
+                         "members": json.dumps(members), **{f"head:{n}": str(len(heads[n].encode())) for n in DUMPS}},
+                        replaced, fresh, new)
     report = BuildReport(verdict, out, {n: w.bytes for n, w in staging.written.items()}, by_kind, triples,
                          time.perf_counter() - started)
-    report.version, report.tombstones, report.facts = version, facts["tombstones"], facts
+    report.version, report.tombstones, report.facts = version, tombstones, facts
     report.hashes = hashes
     report.changed = len(changed) + len(removed)
     return report
+
+
+def member_runs(old_subjects: list[str], segments: list[tuple], count_new: int) -> tuple[list[tuple[int, int]], list[int | None]]:
+    """The new runs of records of the bulk dumps' gzip members, and for each the number of the
+    old member it is a copy of (a run of old records, in the same order, that was a member), or
+    None. Whether a member ends after a record depends on its subject alone, so the old rows'
+    answers are copied along with them and only new rows are asked."""
+    old_ends = member_ends(old_subjects)
+    new_ends: list[bool] = []
+    copied: list[tuple[int, int, int]] = []  # (new start, new end, old start) of each run of old rows
+    for segment in segments:
+        if segment[0] == "old":
+            _, i, j = segment
+            copied.append((len(new_ends), len(new_ends) + j - i, i))
+            new_ends += old_ends[i:j]
+        else:
+            new_ends.append(ends_member(segment[1][SUBJECT]))
+    assert len(new_ends) == count_new
+    old_spans = {start: (number, end) for number, (start, end) in enumerate(spans_of(old_ends))}
+    new_spans = spans_of(new_ends)
+    copied_starts = [start for start, _end, _old in copied]
+    reused: list[int | None] = []
+    for start, end in new_spans:
+        at = bisect_right(copied_starts, start) - 1
+        number = None
+        if at >= 0 and end <= copied[at][1]:
+            old_start = start - copied[at][0] + copied[at][2]
+            number, old_end = old_spans.get(old_start, (None, None))
+            if number is not None and old_end - old_start != end - start:
+                number = None
+        reused.append(number)
+    return new_spans, reused
 
 
 def unchanged_report(out: Path, started: float) -> BuildReport:
@@ -151,13 +190,21 @@ def _old_manifest(out: Path) -> dict:
     return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
 
 
-def check_some(project: Project, ontology: Ontology, processed, old_rows: list[tuple], replaced: set[str]) -> Verdict:
-    """Validate the records read again, against every record there is."""
+def check_some(project: Project, ontology: Ontology, processed, old: list[list], position_of: dict[str, int],
+               replaced: set[str]) -> Verdict:
+    """Validate the records read again, against every record there is. ``old``: the old rows'
+    columns; ``position_of``: each old row's position by file as shown."""
     mapped = Mapped(ontology)
     register = IdRegister(ontology.id_key)
-    reread = {item.shown for item in processed}
-    others = [row for row in old_rows if row[SHOWN] not in replaced and row[SHOWN] not in reread]
-    register.first = _Claimed({row[ID]: row[SHOWN] for row in others})
+    leaving = {position_of[shown] for shown in replaced | {item.shown for item in processed} if shown in position_of}
+    ids, kinds = old[ID], old[KIND]
+    unchanged = dict(zip(ids, old[SHOWN]))
+    kind_of_id = dict(zip(ids, kinds))
+    tombstones = {ids[i]: old[REPLACEMENT][i] for i in compress(count(), old[TOMBSTONE])}
+    for i in leaving:
+        del unchanged[ids[i]], kind_of_id[ids[i]]
+        tombstones.pop(ids[i], None)
+    register.first = _Claimed(unchanged)
     problems, unreadable, kept = [], set(), []
     for item in processed:
         problems += item.problems
@@ -171,11 +218,10 @@ def check_some(project: Project, ontology: Ontology, processed, old_rows: list[t
         mapped.add(item.subject, item.record, item.references, item.blanks, item.ntriples, item.triples)
         kept.append(item)
     own = Directory.of(mapped, ontology)
-    directory = Directory.of_kinds({row[ID]: row[KIND] for row in others},
-                                   {row[ID]: row[REPLACEMENT] for row in others if row[TOMBSTONE]})
-    for kind, ids in own.ids_by_kind.items():
-        directory.ids_by_kind.setdefault(kind, set()).update(ids)
-        directory.kind_of_id.update((record_id, kind) for record_id in ids)
+    directory = Directory.of_kinds(kind_of_id, tombstones, ids_by_kind(kinds, ids, leaving))
+    for kind, own_ids in own.ids_by_kind.items():
+        directory.ids_by_kind.setdefault(kind, set()).update(own_ids)
+        directory.kind_of_id.update((record_id, kind) for record_id in own_ids)
     directory.tombstones.update(own.tombstones)
     reference_problems, flagged = check_references(mapped, ontology, unreadable, directory)
     # The records named from outside the set exist (or the reference check said otherwise): a
@@ -225,52 +271,43 @@ class _Claimed(dict):
         return default if found is None else found
 
 
-def splice_pieces(name: str, old_rows: list[tuple], new_rows: list[tuple], replaced: set[str], blocks: dict,
-                  old_path: Path, old_head: int) -> list:
-    """The new dump as pieces: the changed records' new blocks, and runs of unchanged records'
-    blocks copied from the old file. Both row lists are in subject order, and differ only where
-    records changed, so the work is proportional to the changes, not to the records."""
-    from bisect import bisect_left
-    from itertools import accumulate
+def ids_by_kind(kinds: list[str], ids: list[str], leaving: set[int]) -> dict[str, set[str]]:
+    """The old rows' ids by kind, but for the rows at ``leaving``. Rows in subject order come
+    grouped by kind (a subject is ``<{base}id/{kind}/{id}>``), so each kind is one slice."""
+    grouped: dict[str, set[str]] = {}
+    start = 0
+    while start < len(kinds):
+        kind = kinds[start]
+        end = start + kinds.count(kind)
+        if kinds[end - 1] != kind or kind in grouped:
+            raise ValueError("the index's rows are not in subject order")
+        grouped[kind] = set(ids[start:end])
+        start = end
+    for i in leaving:
+        grouped[kinds[i]].discard(ids[i])
+    return grouped
 
+
+def splice_pieces(name: str, segments: list[tuple], lengths: list[int], blocks: dict, old_path: Path, old_head: int) -> list:
+    """The new dump as pieces: the new rows' blocks, and runs of unchanged records' blocks
+    copied from the old file (see splice_plan()); ``lengths``: the old blocks' lengths in this
+    dump, in order. The work is proportional to the changes, not to the records."""
     jsonld = name == "dangjian.jsonld"
-    column = ORDERED_COLUMNS.index(name)
-    lengths = [row[column] for row in old_rows]
     offsets = list(accumulate(lengths, initial=old_head))  # offsets[i]: where old block i starts
-    count = len(old_rows)
-    subjects = [row[SUBJECT] for row in old_rows]
-    dropped = [i for i, row in enumerate(old_rows) if row[SHOWN] in replaced]
-    inserts = [(bisect_left(subjects, row[SUBJECT]), row[SUBJECT], row[SHOWN]) for row in new_rows if row[SHOWN] in blocks]
-
-    # Segments in order: ("old", i, j) for old blocks [i, j), ("new", text).
-    segments: list[tuple] = []
-    cursor = 0
-    events = sorted([(position, 0, shown) for position, _subject, shown in inserts] + [(i, 1, None) for i in dropped])
-    for position, kind, shown in events:
-        if position > cursor:
-            segments.append(("old", cursor, position))
-            cursor = position
-        if kind == 0:
-            segments.append(("new", getattr(blocks[shown], _ATTRIBUTE[name])))
-        else:
-            cursor = position + 1
-    if cursor < count:
-        segments.append(("old", cursor, count))
-
+    count_old = len(lengths)
     pieces: list = []
     last = len(segments) - 1
     for number, segment in enumerate(segments):
         final = number == last
         if segment[0] == "new":
-            text = segment[1]
+            text = getattr(blocks[segment[1][SHOWN]], _ATTRIBUTE[name])
             pieces.append(text[:-2] + b"\n" if jsonld and final else text)
             continue
         _, i, j = segment
-        start = offsets[i]
-        end = offsets[j - 1] + lengths[j - 1]
-        if jsonld and j == count:
+        start, end = offsets[i], offsets[j]
+        if jsonld and j == count_old:
             end -= 1  # the old file's last block has no comma
-        if not jsonld or final == (j == count):
+        if not jsonld or final == (j == count_old):
             pieces.append((old_path, start, end - start))
         elif final:  # an old block that now ends the document: drop its comma
             pieces += [(old_path, start, end - start - 2), "\n"]

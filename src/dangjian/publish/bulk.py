@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 import zlib
 from collections.abc import Iterator, Sequence
+from itertools import accumulate, compress, count
 from pathlib import Path
 
 from .gzipped import gzip_member
@@ -22,10 +23,10 @@ RECORDS_PER_MEMBER = 64  # on average: about 100 kB of N-Triples (deflate looks 
 
 def ends_member(subject: str) -> bool:
     """Whether a member ends after the record with this subject (its IRI in angle brackets)."""
-    return _member_ends([subject])[0]
+    return member_ends([subject])[0]
 
 
-def _member_ends(subjects: Sequence[str]) -> list[bool]:
+def member_ends(subjects: Sequence[str]) -> list[bool]:
     # The rule, for many subjects at once (a hundred thousand at every rebuild): no Python
     # call a subject.
     return [check % RECORDS_PER_MEMBER == 0 for check in map(zlib.crc32, map(str.encode, subjects))]
@@ -34,13 +35,15 @@ def _member_ends(subjects: Sequence[str]) -> list[bool]:
 def member_spans(subjects: Sequence[str]) -> list[tuple[int, int]]:
     """The runs of records, as [start, end) positions in ``subjects`` (in dump order); one
     empty run when there are no records, so that a dump is never an empty file."""
-    spans, start = [], 0
-    for position, ends in enumerate(_member_ends(subjects)):
-        if ends:
-            spans.append((start, position + 1))
-            start = position + 1
-    if start < len(subjects) or not spans:
-        spans.append((start, len(subjects)))
+    return spans_of(member_ends(subjects))
+
+
+def spans_of(ends: Sequence[bool]) -> list[tuple[int, int]]:
+    """The runs of records, from whether a member ends after each (see member_spans())."""
+    stops = list(compress(count(1), ends))
+    spans = list(zip([0, *stops], stops))
+    if not spans or spans[-1][1] < len(ends):
+        spans.append((stops[-1] if stops else 0, len(ends)))
     return spans
 
 
@@ -89,24 +92,17 @@ class _Run:
         return b"".join(self.blocks[self.start:self.end])
 
 
-def spliced_bulk_dumps(old: dict[str, list[int]], old_folder: Path, old_subjects: Sequence[str], old_graph: str,
-                       new_subjects: Sequence[str], fresh: set[int], nt_offsets: Sequence[int], nt_path: Path,
-                       graph: str) -> dict[str, list]:
+def spliced_bulk_dumps(old: dict[str, list[int]], old_folder: Path, old_graph: str, new_spans: list[tuple[int, int]],
+                       reused: list[int | None], nt_offsets: Sequence[int], nt_path: Path, graph: str) -> dict[str, list]:
     """Both dumps as pieces for :meth:`dangjian.publish.dist.Staging.splice`: each member whose
     records are all unchanged is a byte range of the old dump; the others are compressed again
     from the new dangjian.nt. ``old``: the old members' lengths in each dump (from the index);
-    ``fresh``: the positions in ``new_subjects`` of the records read again; ``nt_offsets[i]``:
-    where new record i starts in the new dangjian.nt (one more at the end)."""
-    old_spans = member_spans(old_subjects)
-    if any(len(lengths) != len(old_spans) for lengths in old.values()):
-        raise ValueError("the index does not describe the old bulk dumps")
-    starts = {name: _starts(lengths) for name, lengths in old.items()}
-    reusable = {tuple(old_subjects[i:j]): number for number, (i, j) in enumerate(old_spans)}
-    fresh_marks = sorted(fresh)
+    ``reused[k]``: the number of the old member that new run ``new_spans[k]`` is a copy of, or
+    None; ``nt_offsets[i]``: where new record i starts in the new dangjian.nt (one more at the end)."""
+    starts = {name: list(accumulate(lengths, initial=0)) for name, lengths in old.items()}
     pieces: dict[str, list] = {name: [] for name in BULK_DUMPS}
     with open(nt_path, "rb") as nt:
-        for start, end in member_spans(new_subjects):
-            number = None if _any_between(fresh_marks, start, end) else reusable.get(tuple(new_subjects[start:end]))
+        for (start, end), number in zip(new_spans, reused):
             data = None
             for name in BULK_DUMPS:
                 if number is not None and (name == "dangjian.nt.gz" or graph == old_graph):
@@ -117,21 +113,6 @@ def spliced_bulk_dumps(old: dict[str, list[int]], old_folder: Path, old_subjects
                     data = nt.read(nt_offsets[end] - nt_offsets[start])
                 pieces[name].append(gzip_member(quads(data, graph) if name == "dangjian.nq.gz" else data))
     return pieces
-
-
-def _starts(lengths: list[int]) -> list[int]:
-    starts, offset = [], 0
-    for length in lengths:
-        starts.append(offset)
-        offset += length
-    return starts
-
-
-def _any_between(marks: list[int], start: int, end: int) -> bool:
-    from bisect import bisect_left
-
-    at = bisect_left(marks, start)
-    return at < len(marks) and marks[at] < end
 
 
 def piece_lengths(pieces: list) -> list[int]:

@@ -34,12 +34,16 @@ class Directory:
                 self.tombstones[record_id] = replacement
 
     @classmethod
-    def of_kinds(cls, kind_of_id: dict[str, str], tombstones: dict[str, str | None]) -> "Directory":
-        """From each id's kind (ids unique across kinds) and the tombstones: a hundred thousand
-        entries in a fraction of the time one loop over them takes."""
+    def of_kinds(cls, kind_of_id: dict[str, str], tombstones: dict[str, str | None],
+                 ids_by_kind: dict[str, set[str]] | None = None) -> "Directory":
+        """From each id's kind (ids unique across kinds) and the tombstones, and the ids by kind
+        when known already: a hundred thousand entries in a fraction of the time one loop over
+        them takes."""
         directory = cls(())
         directory.kind_of_id, directory.tombstones = kind_of_id, tombstones
-        directory.ids_by_kind = {kind: {i for i, k in kind_of_id.items() if k == kind} for kind in set(kind_of_id.values())}
+        if ids_by_kind is None:
+            ids_by_kind = {kind: {i for i, k in kind_of_id.items() if k == kind} for kind in set(kind_of_id.values())}
+        directory.ids_by_kind = ids_by_kind
         return directory
 
     @classmethod
