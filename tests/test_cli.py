@@ -78,3 +78,15 @@ def test_failed_build_exits_1_and_says_so(sandbox):
     assert "records/places/anhui.yaml:2:8: level:" in result.stderr
     assert "nothing was published" in result.stderr
     assert not (sandbox.root / "dist").exists()
+
+
+def test_each_build_command_leaves_its_index_for_the_next(sandbox):
+    """The command ends its process as soon as it is done (see dangjian.cli.run): what it wrote
+    for the next build is there all the same."""
+    sandbox.cli("build", check=True)
+    assert "nothing changed since the last build" in sandbox.cli("build", check=True).stdout
+    place = sandbox.root / "records" / "places" / "anhui.yaml"
+    place.write_text(place.read_text(encoding="utf-8") + "# checked again\n", encoding="utf-8")
+    edited = sandbox.cli("build", check=True)
+    assert "1 changed record read again" in edited.stdout
+    assert "nothing changed since the last build" in sandbox.cli("build", check=True).stdout

@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cite import DATASET_AUTHOR
-from .incremental import (DUMPS, BuildIndex, as_ordered, columns_of, fingerprint, row_of, signature_digest,
-                          signatures)
+from .incremental import DUMPS, BuildIndex, fingerprint, index_columns, signature_digest, signatures
 from .ontology import Ontology
 from .process import collection_paused
 from .publish.bulk import BULK_DUMPS, bulk_dumps
@@ -138,7 +137,7 @@ def _build(project: Project, ontology: Ontology | None, out: Path | None, on_wai
     def record_in_index():
         manifest = staging.written["manifest.json"].sha256
         members = {name: written[name].lengths for name in BULK_DUMPS}
-        write_index(index, project, ontology, verdict, current, version, manifest, hashes, members)
+        write_index(index, project, ontology, verdict, current, version, manifest, members)
 
     with staged(out, on_wait=on_wait, after=record_in_index if indexed else None) as staging:
         written = outputs(verdict, ontology, version)
@@ -168,18 +167,10 @@ def _build(project: Project, ontology: Ontology | None, out: Path | None, on_wai
     return report
 
 
-def write_index(index: BuildIndex, project: Project, ontology: Ontology, verdict: Verdict, current: dict[str, str],
-                version: str, manifest: str, hashes: dict[str, str] | None = None, members: dict | None = None) -> None:
-    """Record what this build published, so that the next can splice it; ``hashes``: those of
-    record_hashes(), not made again; ``members``: the lengths of the bulk dumps' gzip members."""
-    hashes = hashes or {}
-
-    def rows():  # one at a time, straight into the columns: a hundred thousand rows at once cost 150 MB
-        for item in verdict.processed:
-            tombstone = ontology.is_tombstone(item.record.data)
-            yield as_ordered(row_of(item, current[item.shown], ontology, tombstone,
-                                    ontology.replacement_of(item.record.data) if tombstone else None, hashes.get(item.subject[1:-1])))
-
+def write_index(index: BuildIndex, project: Project, ontology: Ontology, verdict: Verdict, current: dict[str, tuple],
+                version: str, manifest: str, members: dict | None = None) -> None:
+    """Record what this build published, so that the next can splice it; ``members``: the
+    lengths of the bulk dumps' gzip members."""
     if any(item.shown not in current for item in verdict.processed):
         return  # a file appeared during the build: the next build is a full one
     heads = dump_heads(ontology, version)
@@ -187,7 +178,8 @@ def write_index(index: BuildIndex, project: Project, ontology: Ontology, verdict
             "folders": json.dumps(sorted(ontology.kinds_by_folder)), "signatures": signature_digest(current),
             "members": json.dumps(members or {}),
             **{f"head:{name}": str(len(heads[name].encode("utf-8"))) for name in DUMPS}}
-    index.write(meta, replace=True, columns=columns_of(rows()))  # verdict.processed is in subject order, as the dumps
+    # verdict.processed is in subject order, as the dumps
+    index.write(meta, replace=True, columns=index_columns(verdict.processed, current, ontology))
 
 
 def published_graph(verdict: Verdict, ontology: Ontology):

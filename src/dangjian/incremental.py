@@ -25,7 +25,6 @@ import sqlite3
 from bisect import bisect_left, bisect_right
 from itertools import accumulate, repeat
 from operator import itemgetter
-from typing import NamedTuple
 from pathlib import Path
 
 import json
@@ -130,28 +129,37 @@ def _only_record_files(names: list[str]) -> bool:
         and joined.count(RECORD_SUFFIX + "/") == max(len(names) - 1, 0)
 
 
-class Row(NamedTuple):
-    shown: str
-    kind: str
-    id: str
-    subject: str
-    signature: tuple  # see signatures()
-    turtle: int
-    ntriples: int
-    jsonld: int
-    triples: int
-    hash: str
-    tombstone: bool
-    replacement: str | None
-    refs: str  # the subjects it names, one a line
-
-
-ROW_FIELDS = {"dangjian.ttl": "turtle", "dangjian.nt": "ntriples", "dangjian.jsonld": "jsonld"}
-ROW_FIELDS.update({name: name for name in Row._fields})
-# The columns ordered_columns() gives; a row as a plain tuple has its values in this order.
+# The index's columns: a row is a record; ordered_columns() gives them, and a row as a plain
+# tuple has its values in this order. The three dumps' columns hold the length of its block in each.
 ORDERED_COLUMNS = ("shown", "kind", "id", "subject", "dangjian.ttl", "dangjian.nt", "dangjian.jsonld", "triples", "hash",
                    "tombstone", "replacement", "signature", "refs")
 SHOWN, KIND, ID, SUBJECT, _TTL, _NT, _JSONLD, TRIPLES, HASH, TOMBSTONE, REPLACEMENT, SIGNATURE, REFS = range(len(ORDERED_COLUMNS))
+
+
+def index_columns(processed: list, current: dict[str, tuple], ontology) -> list[list]:
+    """The index's columns for records processed for publishing (in subject order), with their
+    files' signatures from ``current``: one loop a column, for a hundred thousand records."""
+    tombstones = [ontology.is_tombstone(p.record.data) for p in processed]
+    return [
+        [p.shown for p in processed],
+        [p.kind.name for p in processed],
+        [p.record.id for p in processed],
+        [p.subject for p in processed],
+        [len(p.turtle) for p in processed],
+        [len(p.ntriples) for p in processed],
+        [len(p.jsonld) for p in processed],
+        [p.triples for p in processed],
+        [p.digest for p in processed],
+        tombstones,
+        [ontology.replacement_of(p.record.data) if tombstone else None for p, tombstone in zip(processed, tombstones)],
+        [current[p.shown] for p in processed],
+        [p.refs for p in processed],
+    ]
+
+
+def index_rows(processed: list, current: dict[str, tuple], ontology) -> list[tuple]:
+    """The same, row by row."""
+    return list(zip(*index_columns(processed, current, ontology)))
 
 
 def referrers(columns: list[list], subjects: set[str]) -> list[int]:
@@ -177,14 +185,6 @@ ROWS_FILE = "build-index.rows"  # every row, in subject order, as marshalled col
 CHANGES_FILE = "build-index.changes"  # the rows rebuilds changed since, marshalled, after a token
 CHANGES_KEPT_APART = 1000  # or a hundredth of the rows, when more: beyond, the rows file is written again
 _TOKEN_BYTES = 16
-
-
-def as_ordered(row: Row) -> tuple:
-    """A row as a plain tuple, its values in the order of ORDERED_COLUMNS."""
-    return _ORDERED_GETTER(row)
-
-
-_ORDERED_GETTER = itemgetter(*(Row._fields.index(ROW_FIELDS[column]) for column in ORDERED_COLUMNS))
 
 
 class BuildIndex:
@@ -250,7 +250,7 @@ class BuildIndex:
 
     def write(self, meta: dict[str, str], replace: bool, columns: list[list]) -> None:
         """``meta``: what to record (beside what is there, unless ``replace``); ``columns``: every
-        row now, column by column, as ordered_columns() gives them (see columns_of())."""
+        row now, column by column, as ordered_columns() gives them (see index_columns())."""
         self._record({**meta, "rows": self._write(ROWS_FILE, columns), "changes": ""}, replace)
 
     def write_changes(self, meta: dict[str, str], replaced: set[str], fresh: list[tuple], columns: list[list]) -> None:
@@ -318,16 +318,6 @@ def spliced_columns(columns: list[list], segments: list[tuple]) -> list[list]:
     return new
 
 
-def columns_of(rows) -> list[list]:
-    """Rows (tuples in ORDERED_COLUMNS order), column by column, as BuildIndex.write() takes them."""
-    columns: list[list] = [[] for _ in ORDERED_COLUMNS]
-    appends = [column.append for column in columns]
-    for row in rows:
-        for append, value in zip(appends, row):
-            append(value)
-    return columns
-
-
 def manifest_hash(dist: Path) -> str | None:
     try:
         return hashlib.sha256((dist / "manifest.json").read_bytes()).hexdigest()
@@ -368,14 +358,3 @@ def _digest(current: dict[str, Signature]) -> str:
     # files unchanged, the quick rebuild finds no change and says so (a little later). Marshal
     # version 2 writes no back-references, so equal values give equal bytes.
     return hashlib.sha256(marshal.dumps(list(current), 2) + marshal.dumps(list(current.values()), 2)).hexdigest()
-
-
-def row_of(processed, signature: tuple, ontology, tombstone: bool, replacement: str | None, digest: str | None = None) -> Row:
-    """The index row of a record processed for publishing; ``digest``: the SHA-256 of its
-    N-Triples when already made."""
-    records = "<" + ontology.record_iri("", "")[:-1]
-    refs = sorted({o for _s, _p, o in processed.references if o.startswith(records)})
-    return Row(processed.shown, processed.kind.name, processed.record.id, processed.subject, signature,
-               len(processed.turtle), len(processed.ntriples), len(processed.jsonld),
-               processed.triples, digest or hashlib.sha256(processed.ntriples).hexdigest(), tombstone, replacement,
-               "\n".join(refs))

@@ -15,7 +15,7 @@ from .build import (DATASET_DESCRIPTION, DATASET_NAME, RELEASES_FOLDER, BuildFai
                     manifest_facts_of)
 from .cite import DATASET_AUTHOR
 from .incremental import (DUMPS, HASH, ID, KIND, MOST_CHANGES, ORDERED_COLUMNS, REPLACEMENT, SHOWN, SIGNATURE, SUBJECT,
-                          TOMBSTONE, TRIPLES, BuildIndex, as_ordered, fingerprint, manifest_hash, referrers, row_of,
+                          TOMBSTONE, TRIPLES, BuildIndex, fingerprint, index_rows, manifest_hash, referrers,
                           signature_digest, signatures, splice_plan, spliced_columns)
 from .load.companions import TextsOnDemand
 from .load.records import IdRegister
@@ -87,11 +87,7 @@ def _quick_rebuild(project: Project, ontology: Ontology, out: Path, scanned: tup
         raise BuildFailed(verdict)
 
     blocks = {item.shown: item for item in processed if item.shown in replaced}
-    fresh = []
-    for item in blocks.values():
-        tombstone = ontology.is_tombstone(item.record.data)
-        row = row_of(item, current[item.shown], ontology, tombstone, ontology.replacement_of(item.record.data) if tombstone else None)
-        fresh.append(as_ordered(row))
+    fresh = index_rows(list(blocks.values()), current, ontology)
     segments = splice_plan(old[SUBJECT], gone, fresh)
     new = spliced_columns(old, segments)
 

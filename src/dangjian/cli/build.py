@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from . import exit_at_once
 from .common import err, find_project
 
 
@@ -22,6 +23,7 @@ def build_command(out: Path | None, site: bool, quiet: bool) -> None:
     A build that fails validation leaves the previous output untouched; so does one that is
     interrupted, since the new folder replaces the old one in a single step.
     """
+    exit_at_once()
     project = find_project()
     scanned: dict = {}
     if out is None and not site:

@@ -8,6 +8,7 @@ import click
 
 from ..problems import count_line, render_json, render_text
 from ..validate import validate_project
+from . import exit_at_once
 from .common import err, find_project
 
 
@@ -21,6 +22,7 @@ def validate_command(paths: tuple[Path, ...], output_format: str) -> None:
     With PATHS (files or folders under records/), report only their problems; all records are
     still read, since references are checked against them. Exits 0 when valid, 1 when not.
     """
+    exit_at_once()
     project = find_project()
     only = None
     if paths:
