@@ -108,18 +108,18 @@ def _quick_rebuild(project: Project, ontology: Ontology, out: Path, scanned: tup
         pieces = splice_pieces(name, segments, old[column], blocks, out / name, int(meta[f"head:{name}"]))
         staging.splice(name, heads[name], pieces, JSONLD_TAIL if name == "dangjian.jsonld" else "")
 
-    with staged(out, locked=True) as staging, ThreadPoolExecutor(2) as threads:
+    with staged(out, locked=True) as staging, ThreadPoolExecutor(3) as threads:
         # Each dump in a thread of its own: copying, hashing and writing hundreds of megabytes
-        # let go of the interpreter, so two cores share the work.
-        others = [threads.submit(splice, name) for name in DUMPS if name != "dangjian.nt"]
-        splice("dangjian.nt")  # the bulk dumps' changed members are compressed from it
+        # let go of the interpreter, so two cores share the work, and this thread finds the runs
+        # of the bulk dumps meanwhile.
+        spliced = {name: threads.submit(splice, name) for name in DUMPS}
         nt_offsets = list(accumulate(new[NT_LENGTH], initial=len(heads["dangjian.nt"].encode("utf-8"))))
         new_spans, reused = member_runs(old[SUBJECT], segments, len(new[SUBJECT]))
+        spliced["dangjian.nt"].result()  # the bulk dumps' changed members are compressed from it
         bulk = spliced_bulk_dumps(old_members, out, old_manifest["graph"], new_spans, reused, nt_offsets,
                                   staging.folder / "dangjian.nt", release_graph(ontology.base, version))
-        for name, pieces in bulk.items():
-            staging.splice(name, "", pieces)
-        for done in others:
+        spliced.update((name, threads.submit(staging.splice, name, "", pieces)) for name, pieces in bulk.items())
+        for done in spliced.values():
             done.result()
         for name, facts_of_file in old_manifest["files"].items():
             if name in DUMPS or name in ("void.ttl", "manifest.json") or not (out / name).is_file():
