@@ -137,7 +137,7 @@ def _build(project: Project, ontology: Ontology | None, out: Path | None, on_wai
     def record_in_index():
         manifest = staging.written["manifest.json"].sha256
         members = {name: written[name].lengths for name in BULK_DUMPS}
-        write_index(index, project, ontology, verdict, current, version, manifest, members)
+        write_index(index, project, ontology, verdict, current, version, manifest, hashes, members)
 
     with staged(out, on_wait=on_wait, after=record_in_index if indexed else None) as staging:
         written = outputs(verdict, ontology, version)
@@ -168,9 +168,9 @@ def _build(project: Project, ontology: Ontology | None, out: Path | None, on_wai
 
 
 def write_index(index: BuildIndex, project: Project, ontology: Ontology, verdict: Verdict, current: dict[str, tuple],
-                version: str, manifest: str, members: dict | None = None) -> None:
-    """Record what this build published, so that the next can splice it; ``members``: the
-    lengths of the bulk dumps' gzip members."""
+                version: str, manifest: str, hashes: dict[str, str], members: dict | None = None) -> None:
+    """Record what this build published, so that the next can splice it; ``hashes``: those of
+    record_hashes(), not made again; ``members``: the lengths of the bulk dumps' gzip members."""
     if any(item.shown not in current for item in verdict.processed):
         return  # a file appeared during the build: the next build is a full one
     heads = dump_heads(ontology, version)
@@ -179,7 +179,7 @@ def write_index(index: BuildIndex, project: Project, ontology: Ontology, verdict
             "members": json.dumps(members or {}),
             **{f"head:{name}": str(len(heads[name].encode("utf-8"))) for name in DUMPS}}
     # verdict.processed is in subject order, as the dumps
-    index.write(meta, replace=True, columns=index_columns(verdict.processed, current, ontology))
+    index.write(meta, replace=True, columns=index_columns(verdict.processed, current, ontology, hashes))
 
 
 def published_graph(verdict: Verdict, ontology: Ontology):

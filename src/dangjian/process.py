@@ -12,7 +12,6 @@ done afterwards, on the results.
 from __future__ import annotations
 
 import gc
-import hashlib
 import multiprocessing
 import os
 from contextlib import contextmanager
@@ -48,8 +47,6 @@ class Processed:
     ntriples: bytes = b""  # its statements, sorted, one a line
     turtle: bytes = b""  # its block of Turtle
     jsonld: bytes = b""  # its JSON-LD nodes, one a line
-    digest: str = ""  # the SHA-256 of its N-Triples, in hex
-    refs: str = ""  # the records it names (IRIs in angle brackets), sorted, one a line
 
 
 class Processor:
@@ -64,7 +61,6 @@ class Processor:
         self.turtle = TurtleWriter(prefixes or ontology.prefixes).name_records(ontology.record_iri("", "")[:-1])
         self.jsonld = JsonLdWriter(ontology)
         self.checked = checked_predicates(ontology)
-        self.records = "<" + ontology.record_iri("", "")[:-1]  # how every record's IRI starts
         from .validate.amounts import AmountChecker, amount_problems  # (validate imports this module)
 
         self.amounts = AmountChecker(None, ontology, set())
@@ -85,9 +81,6 @@ class Processor:
         triples += derived
         done.triples = len(set(triples))
         done.ntriples = "".join(sorted({f"{s} {p} {o} .\n" for s, p, o in triples})).encode("utf-8")
-        # What the build index keeps of each record, made here, in parallel, not by the build.
-        done.digest = hashlib.sha256(done.ntriples).hexdigest()
-        done.refs = "\n".join(sorted({o for _s, _p, o in done.references if o.startswith(self.records)}))
         if not done.problems:  # with problems, it is left to them: the amount check is not made
             record.amount_problems = self.amount_problems(record, self.amounts)
         if self.render and not done.problems:  # a record with problems is never published

@@ -69,7 +69,7 @@ def statement_lines(triples) -> list[str]:
 def record_hashes(processed, ontology) -> dict[str, str]:
     """Each record URI (live or tombstone) with the SHA-256 of its own statements: the sorted
     N-Triples lines the build made from its file (the nodes it owns included)."""
-    return {p.subject[1:-1]: p.digest for p in processed}  # made as each record was processed
+    return {p.subject[1:-1]: hashlib.sha256(p.ntriples).hexdigest() for p in processed}
 
 
 def relative_uri(iri: str, base: str) -> str:
