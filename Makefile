@@ -24,10 +24,17 @@ $(TEST_INSTALLED): pyproject.toml $(INSTALLED)
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@
 
+# The package byte-compiled ahead (an editable install is not, and where PYTHONDONTWRITEBYTECODE
+# is set nothing is cached as it runs: each command would compile sixty modules, 0.05-0.1 s).
+# Only what changed is compiled again.
+BYTECODE := $(BIN)/python -m compileall -q src
+
 build: $(INSTALLED)
+	@$(BYTECODE)
 	$(BIN)/dangjian build
 
 validate: $(INSTALLED)
+	@$(BYTECODE)
 	$(BIN)/dangjian validate
 
 # The search's domain dictionary from the records' labels (commit the result; a test checks it).
@@ -35,6 +42,7 @@ dictionary: $(INSTALLED)
 	$(BIN)/dangjian search --update-dictionary
 
 test: $(TEST_INSTALLED)
+	@$(BYTECODE)
 	$(BIN)/python -m pytest
 
 BENCH_INSTALLED := $(VENV)/.installed-bench
@@ -47,6 +55,7 @@ $(BENCH_INSTALLED): pyproject.toml $(INSTALLED)
 # SIZES=1000,10000 make bench   for a quicker run.
 SIZES ?= 1000,10000,100000
 bench: $(BENCH_INSTALLED)
+	@$(BYTECODE)
 	$(BIN)/python benchmarks/run.py --sizes $(SIZES)
 
 # The server under load: record pages, negotiated documents, /search and /sparql at 1, 16 and
