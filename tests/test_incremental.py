@@ -132,3 +132,18 @@ def test_a_changed_ontology_means_a_full_build(project):
     shapes = project.root / "ontology" / "shapes.ttl"
     shapes.write_text(shapes.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
     assert build(project).changed is None
+
+
+def test_an_index_that_does_not_describe_the_gzip_members_means_a_full_build(project):
+    import json
+    import sqlite3
+
+    build(project)
+    index = project.cache / "build-index.sqlite"
+    with sqlite3.connect(index) as connection:
+        members = json.loads(connection.execute("select value from meta where key = 'members'").fetchone()[0])
+        members["dangjian.nt.gz"] = members["dangjian.nt.gz"][:-1]  # one member fewer than the runs
+        connection.execute("update meta set value = ? where key = 'members'", (json.dumps(members),))
+    amount = next((project.root / "records" / "amounts").glob("*.yaml"))
+    amount.write_text(amount.read_text(encoding="utf-8").replace("label: ", "label: 改", 1), encoding="utf-8")
+    assert build(project).changed is None

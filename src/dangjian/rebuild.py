@@ -74,6 +74,9 @@ def _quick_rebuild(project: Project, ontology: Ontology, out: Path, scanned: tup
     old_members = json.loads(meta.get("members") or "{}")
     if sorted(old_members) != sorted(BULK_DUMPS):
         return None  # an index from before the bulk dumps came in members
+    old_ends = member_ends(old[SUBJECT])  # whether a gzip member ends after each old record
+    if any(len(lengths) != len(spans_of(old_ends)) for lengths in old_members.values()):
+        return None  # the index does not describe the old bulk dumps
     replaced = set(changed) | removed
     gone = sorted(position_of[shown] for shown in replaced if shown in position_of)
 
@@ -114,7 +117,7 @@ def _quick_rebuild(project: Project, ontology: Ontology, out: Path, scanned: tup
         # of the bulk dumps meanwhile.
         spliced = {name: threads.submit(splice, name) for name in DUMPS}
         nt_offsets = list(accumulate(new[NT_LENGTH], initial=len(heads["dangjian.nt"].encode("utf-8"))))
-        new_spans, reused = member_runs(old[SUBJECT], segments, len(new[SUBJECT]))
+        new_spans, reused = member_runs(old_ends, segments, len(new[SUBJECT]))
         spliced["dangjian.nt"].result()  # the bulk dumps' changed members are compressed from it
         bulk = spliced_bulk_dumps(old_members, out, old_manifest["graph"], new_spans, reused, nt_offsets,
                                   staging.folder / "dangjian.nt", release_graph(ontology.base, version))
@@ -141,12 +144,12 @@ def _quick_rebuild(project: Project, ontology: Ontology, out: Path, scanned: tup
     return report
 
 
-def member_runs(old_subjects: list[str], segments: list[tuple], count_new: int) -> tuple[list[tuple[int, int]], list[int | None]]:
+def member_runs(old_ends: list[bool], segments: list[tuple], count_new: int) -> tuple[list[tuple[int, int]], list[int | None]]:
     """The new runs of records of the bulk dumps' gzip members, and for each the number of the
     old member it is a copy of (a run of old records, in the same order, that was a member), or
-    None. Whether a member ends after a record depends on its subject alone, so the old rows'
-    answers are copied along with them and only new rows are asked."""
-    old_ends = member_ends(old_subjects)
+    None. ``old_ends``: whether a member ended after each old record. That depends on the
+    record's subject alone, so the old rows' answers are copied along with them and only new
+    rows are asked."""
     new_ends: list[bool] = []
     copied: list[tuple[int, int, int]] = []  # (new start, new end, old start) of each run of old rows
     for segment in segments:
