@@ -68,3 +68,15 @@ def test_in_a_process_with_threads_the_scan_does_not_fork(tmp_path, monkeypatch)
     finally:
         stop.set()
         other.join()
+
+
+def test_record_files_are_read_whole_at_every_size(tmp_path):
+    """read_bytes asks for READ_SIZE bytes at a time and stops at a short read: files of none,
+    one, exactly one and two reads' worth, and a byte either side, come back whole."""
+    from dangjian.load.records import READ_SIZE, read_bytes
+
+    for size in (0, 1, READ_SIZE - 1, READ_SIZE, READ_SIZE + 1, 2 * READ_SIZE, 3 * READ_SIZE + 7):
+        path = tmp_path / f"{size}.yaml"
+        content = os.urandom(size)
+        path.write_bytes(content)
+        assert read_bytes(path) == content, size

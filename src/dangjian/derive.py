@@ -19,7 +19,7 @@ for quotes, from the cleaned text of the source they quote).
 
 from __future__ import annotations
 
-from array import array
+import re
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
@@ -75,31 +75,17 @@ def derive(triples: list[Triple], ontology: Ontology, texts: dict[str, str] | No
 # --- the quote in its source ---------------------------------------------------------------
 
 
-# A source's text without its whitespace, and where each of its characters stands in the text:
-# made once per text and process (a source is quoted by many amounts), not once per quote.
-_squeezed: dict[str, tuple[str, array]] = {}
-
-
-def _squeeze(text: str) -> tuple[str, array]:
-    found = _squeezed.get(text)
-    if found is None:
-        if len(_squeezed) > 4096:
-            _squeezed.clear()
-        positions = array("l", [i for i, c in enumerate(text) if not c.isspace()])
-        found = _squeezed[text] = ("".join([text[i] for i in positions]), positions)
-    return found
-
-
 def locate(quote: str, text: str) -> tuple[int, int] | None:
-    """Where quote stands in text, whitespace ignored: (start, end) offsets into text."""
+    """Where quote first stands in text, whitespace ignored: (start, end) offsets into text.
+
+    One regular expression, the quote's characters with any whitespace allowed between them,
+    searched in the text as it is: no whitespace-free copy of each source is made (each worker
+    made one of every source it met, 0.6 ms apiece)."""
     wanted = "".join(quote.split())
     if not wanted:
         return None
-    squeezed, positions = _squeeze(text)
-    at = squeezed.find(wanted)
-    if at < 0:
-        return None
-    return positions[at], positions[at + len(wanted) - 1] + 1
+    found = re.search(r"\s*".join(map(re.escape, wanted)), text)
+    return None if found is None else found.span()
 
 
 def quote_context(selector: str, quote: str, sources: list[str], ontology: Ontology, texts: dict[str, str]) -> list[Triple]:

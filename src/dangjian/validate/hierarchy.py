@@ -42,24 +42,28 @@ def ids_of(value) -> list[tuple[tuple, str]]:
 
 def check_cycles(records, files: RecordFiles, ontology: Ontology) -> list[Problem]:
     """A problem at each record given that lies on a cycle of one of its hierarchy keys."""
-    problems = []
     keys_of = hierarchy_keys(ontology)
-    records = sorted(records, key=lambda r: r.shown_path)
-    ids_by_kind: dict[str, list[str]] = {}
+    by_kind: dict[str, list] = {}
     for record in records:
-        ids_by_kind.setdefault(record.kind.name, []).append(record.id)
+        by_kind.setdefault(record.kind.name, []).append(record)
     ups = {}
     for kind, keys in keys_of.items():
         for key in keys:
             def up(record_id: str, kind=kind, key=key) -> list[str]:
                 found = files.get(kind, record_id)
-                return [target for _p, target in ids_of(found.data.get(key))] if found is not None else []
+                return targets_of(found.data.get(key)) if found is not None else []
 
-            ups[kind, key] = (up, may_come_back(ids_by_kind.get(kind, []), up))
-    for record in records:
+            known = {record.id: targets_of(record.data.get(key)) for record in by_kind.get(kind, ())}
+            suspects = may_come_back(known, up)
+            if suspects:
+                ups[kind, key] = (up, suspects)
+    problems = []
+    if not ups:  # the usual case: nothing can come back, and no record needs a second look
+        return problems
+    for record in sorted(records, key=lambda r: r.shown_path):
         kind = record.kind.name
         for key in keys_of.get(kind, ()):
-            up, suspects = ups[kind, key]
+            up, suspects = ups.get((kind, key), (None, ()))
             if record.id not in suspects:
                 continue
             cycle = find_cycle(record.id, up)
@@ -75,26 +79,36 @@ def check_cycles(records, files: RecordFiles, ontology: Ontology) -> list[Proble
     return problems
 
 
-def may_come_back(starts: list[str], up) -> set[str]:
-    """The ids, among those reachable from ``starts``, from which following up() can come back
-    to where it was: every other is peeled off, as a leaf or as leading only to what was peeled
-    (each id's up() read once). Normally none is left, and find_cycle() is never called: one
-    call per record took most of a full validation's hierarchy check at 100,000 records."""
-    targets: dict[str, list[str]] = {}
-    waiting = list(starts)
+def targets_of(value) -> list[str]:
+    """The ids a hierarchy key's value names (one, or a list of them)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
+def may_come_back(known: dict[str, list[str]], up) -> set[str]:
+    """The ids, among ``known`` (id -> the ids it leads to) and those reachable from them, from
+    which following the hierarchy can come back to where it was: every other is peeled off, as
+    a leaf or as leading only to what was peeled (up() is asked only for ids outside ``known``).
+    Normally none is left, and find_cycle() is never called: one call per record took most of a
+    full validation's hierarchy check at 100,000 records."""
+    targets = dict(known)
+    waiting = [t for found in known.values() for t in found if t not in targets]
     while waiting:
         record_id = waiting.pop()
         if record_id in targets:
             continue
         targets[record_id] = found = up(record_id)
         waiting += [t for t in found if t not in targets]
+    # Only ids that lead somewhere can come back; most records lead nowhere (a root, a leaf kind).
+    left = {record_id: len(found) for record_id, found in targets.items() if found}
     pointing: dict[str, list[str]] = {}
-    left = {}
-    for record_id, found in targets.items():
-        left[record_id] = len(found)
-        for target in found:
+    for record_id in left:
+        for target in targets[record_id]:
             pointing.setdefault(target, []).append(record_id)
-    leaves = [record_id for record_id, count in left.items() if count == 0]
+    leaves = [target for target in pointing if target not in left]
     while leaves:
         leaf = leaves.pop()
         for source in pointing.get(leaf, ()):
