@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pyoxigraph
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from dangjian.ontology import Ontology
@@ -40,6 +40,9 @@ def yaml_text(entries: list[tuple[str, object]]) -> str:
 
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(kind=st.sampled_from(sorted(ONTOLOGY.kinds)), entries=st.lists(st.tuples(st.sampled_from(KEYS), value), max_size=8), raw=st.booleans(), noise=st.binary(max_size=20))
+# Found by this test: a withdrawn record's JSON-LD still gave it its class, which its other dumps
+# (rightly: a tombstone no longer says what the thing is) do not.
+@example(kind="amount", entries=[("withdrawn", ";")], raw=False, noise=b"")
 def test_any_file_gives_problems_or_statements(tmp_path_factory, kind, entries, raw, noise):
     folder = tmp_path_factory.mktemp("kb") / "records" / ONTOLOGY.kinds[kind].folder
     folder.mkdir(parents=True)

@@ -129,17 +129,23 @@ class JsonLdWriter:
             extra = self.node(subject, group(own)[subject], find_collections({}))
             for key, value in extra.items():
                 if key == "@type":
-                    types = node["@type"] if isinstance(node["@type"], list) else [node["@type"]]
+                    types = node.get("@type", [])
+                    types = types if isinstance(types, list) else [types]
                     node["@type"] = sorted(set(types) | set(value if isinstance(value, list) else [value]))
                 elif key != self.id_key:
                     node[key] = value
-            node = {self.id_key: node.pop(self.id_key), "@type": node.pop("@type"), **dict(sorted(node.items()))}
+            first = {self.id_key: node.pop(self.id_key)}
+            if "@type" in node:
+                first["@type"] = node.pop("@type")
+            node = {**first, **dict(sorted(node.items()))}
         others = [t for t in derived if t[0] != subject]
         return "    " + self._dumps(node) + ",\n" + (self.block(others) if others else "")
 
     def record_node(self, record, subject: str) -> dict:
         ontology = self.ontology
-        node: dict = {self.id_key: subject[1:-1], "@type": self.compact(record.kind.class_iri)}
+        node: dict = {self.id_key: subject[1:-1]}
+        if not ontology.is_tombstone(record.data):  # a tombstone no longer says what the thing is (as the mapper)
+            node["@type"] = self.compact(record.kind.class_iri)
         entries = [("identifier", record.id)] if "identifier" in ontology.terms else []
         for key, value in record.data.items():
             term = ontology.terms.get(key)
