@@ -191,6 +191,10 @@ CHANGES_KEPT_APART = 1000  # or a hundredth of the rows, when more: beyond, the 
 _TOKEN_BYTES = 16
 
 
+# The index last written by this process, by its path: (its tokens, its columns, its changes).
+_kept: dict[Path, tuple] = {}
+
+
 class BuildIndex:
     """The index of the last full or spliced build of dist/."""
 
@@ -217,6 +221,10 @@ class BuildIndex:
         are kept in a file of marshalled columns beside the database: a hundred thousand load in
         a tenth of the time a select of them takes. What rebuilds changed since the last full
         build is kept apart, in a small file of its own (see write_changes())."""
+        kept = _kept.get(self.path)
+        if kept is not None and kept[0] == (meta.get("rows"), meta.get("changes")):
+            self._changes = kept[2]
+            return kept[1]
         columns = self._read(ROWS_FILE, meta.get("rows"))
         if columns is None or len(columns) != len(ORDERED_COLUMNS):
             return None
@@ -255,7 +263,9 @@ class BuildIndex:
     def write(self, meta: dict[str, str], replace: bool, columns: list[list]) -> None:
         """``meta``: what to record (beside what is there, unless ``replace``); ``columns``: every
         row now, column by column, as ordered_columns() gives them (see index_columns())."""
-        self._record({**meta, "rows": self._write(ROWS_FILE, columns), "changes": ""}, replace)
+        rows = self._write(ROWS_FILE, columns)
+        self._record({**meta, "rows": rows, "changes": ""}, replace)
+        self._keep((rows, ""), columns, {"gone": [], "rows": []})
 
     def write_changes(self, meta: dict[str, str], replaced: set[str], fresh: list[tuple], columns: list[list]) -> None:
         """After a rebuild that read ordered_columns(): the files (as shown) whose rows went or
@@ -270,7 +280,16 @@ class BuildIndex:
             self.write(meta, False, columns)
             return
         changes = {"gone": gone, "rows": sorted(rows.values(), key=itemgetter(SUBJECT))}
-        self._record({**meta, "changes": self._write(CHANGES_FILE, changes)}, replace=False)
+        token = self._write(CHANGES_FILE, changes)
+        self._record({**meta, "changes": token}, replace=False)
+        self._keep((self.meta().get("rows"), token), columns, changes)
+
+    def _keep(self, tokens: tuple, columns: list[list], changes: dict) -> None:
+        """Keep what was written, for the next rebuild in this process (`dangjian build --watch`)
+        to use instead of reading it back: 0.15-0.2 s at 100,000 records. It is used only while
+        the index names the same files by the same tokens; the callers never change columns."""
+        _kept.clear()
+        _kept[self.path] = (tokens, columns, changes)
 
     def _record(self, meta: dict[str, str], replace: bool) -> None:
         with self._connect() as connection:
