@@ -18,9 +18,11 @@ FORK_FROM = 20_000  # below this many files a second process costs more than it 
 Fact = tuple[int, int] | None  # (mtime in ns, size) of a regular file; None for anything else
 
 
-def file_facts(entries: list[tuple[int, str]]) -> list[Fact]:
-    """For each (open folder's descriptor, name in it), in order."""
-    if len(entries) < FORK_FROM or not hasattr(os, "fork") or threading.active_count() > 1:
+def file_facts(entries: list[tuple[int, str]], may_fork: bool = True) -> list[Fact]:
+    """For each (open folder's descriptor, name in it), in order. ``may_fork``: False in a
+    process that holds much memory (a fork copies its page tables, and its child's resident
+    size counts all the pages they share)."""
+    if not may_fork or len(entries) < FORK_FROM or not hasattr(os, "fork") or threading.active_count() > 1:
         return _facts(entries)
     half = len(entries) // 2
     reading, writing = os.pipe()

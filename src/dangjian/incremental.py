@@ -65,11 +65,12 @@ class Signatures(dict):
 Signature = tuple  # (mtime in ns, size) of a record file; a third item names its companions' when it has any
 
 
-def signatures(project: Project, folders, scanned: tuple | None = None) -> tuple[dict[str, Signature], bool]:
+def signatures(project: Project, folders, scanned: tuple | None = None, may_fork: bool = True) -> tuple[dict[str, Signature], bool]:
     """Each record file, as shown, with its signature: (modification time in ns, size), and when
     it has companions, "name:mtime:size|..." of each as a third item; and whether records/ holds
     nothing else (stray files are reported by a full validation). ``scanned``: what
-    current_manifest() read moments before, in this same command, used when of the same folders."""
+    current_manifest() read moments before, in this same command, used when of the same folders;
+    ``may_fork``: see :func:`dangjian.filestat.file_facts`."""
     if scanned is not None and scanned[0] == frozenset(folders):
         return scanned[1], scanned[2]
     found: dict[str, Signature] = Signatures()
@@ -91,7 +92,7 @@ def signatures(project: Project, folders, scanned: tuple | None = None) -> tuple
                 names = [name for name in names if name[0] != "."]
             listed.append((f"{records_shown}/{folder}/", names))
             entries += zip(repeat(handle), names)
-        facts = file_facts(entries)  # one stat() a file: this is all "nothing changed" costs
+        facts = file_facts(entries, may_fork)  # one stat() a file: this is all "nothing changed" costs
     finally:
         for handle in handles:
             os.close(handle)
@@ -166,14 +167,24 @@ def index_rows(processed: list, current: dict[str, tuple], ontology) -> list[tup
     return list(zip(*index_columns(processed, current, ontology)))
 
 
-def referrers(columns: list[list], subjects: set[str]) -> list[int]:
+class ReferencesText:
+    """All rows' references joined, each row's subjects one a line and a blank line between rows,
+    and where each row's text starts: what referrers() searches."""
+
+    def __init__(self, columns: list[list]):
+        refs = columns[REFS]
+        self.joined = "\n\n".join(refs) + "\n"
+        self.starts = list(accumulate((len(r) + 2 for r in refs), initial=0))
+
+
+def referrers(columns: list[list], subjects: set[str], text: ReferencesText | None = None) -> list[int]:
     """The positions of the rows that say they name any of ``subjects``, in order. The names are
-    searched for in all rows' references joined (one search in C each, not a loop of rows)."""
+    searched for in all rows' references joined (one search in C each, not a loop of rows);
+    ``text``: that text of ``columns``, when made already."""
     if not subjects:
         return []
-    refs = columns[REFS]
-    joined = "\n\n".join(refs) + "\n"  # each row's subjects, one a line; a blank line between rows
-    starts = list(accumulate((len(r) + 2 for r in refs), initial=0))  # where each row's text starts
+    text = text or ReferencesText(columns)
+    joined, starts = text.joined, text.starts
     found = set()
     for subject in subjects:
         line = subject + "\n"
@@ -191,8 +202,12 @@ CHANGES_KEPT_APART = 1000  # or a hundredth of the rows, when more: beyond, the 
 _TOKEN_BYTES = 16
 
 
-# The index last written by this process, by its path: (its tokens, its columns, its changes).
+# The index last written or read by this process, by its path: (its tokens, its columns, its changes).
 _kept: dict[Path, tuple] = {}
+
+
+def forget_kept_index() -> None:
+    _kept.clear()
 
 
 class BuildIndex:
@@ -237,6 +252,7 @@ class BuildIndex:
             replaced = set(changes["gone"]) | {row[SHOWN] for row in changes["rows"]}
             gone = [i for i, shown in enumerate(columns[SHOWN]) if shown in replaced]
             columns = spliced_columns(columns, splice_plan(columns[SUBJECT], gone, changes["rows"]))
+        self._keep((meta.get("rows"), meta.get("changes")), columns, self._changes)
         return columns
 
     def _read(self, name: str, token: str | None):
@@ -285,9 +301,9 @@ class BuildIndex:
         self._keep((self.meta().get("rows"), token), columns, changes)
 
     def _keep(self, tokens: tuple, columns: list[list], changes: dict) -> None:
-        """Keep what was written, for the next rebuild in this process (`dangjian build --watch`)
-        to use instead of reading it back: 0.15-0.2 s at 100,000 records. It is used only while
-        the index names the same files by the same tokens; the callers never change columns."""
+        """Keep what was written or read, for the next rebuild in this process (`dangjian build
+        --watch`) to use instead of reading it again: 0.15-0.2 s at 100,000 records. It is used
+        only while the index names the same files by the same tokens; callers never change columns."""
         _kept.clear()
         _kept[self.path] = (tokens, columns, changes)
 

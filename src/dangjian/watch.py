@@ -10,21 +10,28 @@ one-record rebuild then reads that record and those that name it, and splices th
 The kernel's word is not taken on trust. Whatever is not an edit of a plain record file (a new
 or removed file, a source's text, the ontology) makes a full scan of the signatures first. And
 after every rebuild, while no change is waiting, every file is looked at again: a change the
-kernel did not tell (its queue overflowed, a filesystem without inotify) is rebuilt then.
+kernel did not tell (its queue overflowed, a filesystem without inotify) is rebuilt then. Then
+what the next rebuild would first work out from the index is made ready (see
+:class:`dangjian.rebuild.OldRows`).
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .build import BuildFailed, BuildReport, build
+from .build import BuildFailed, BuildReport
 from .incremental import Signatures, signatures
 from .load.layout import RECORD_SUFFIX
 from .ontology import Ontology
-from .settings import Project
+from .process import collection_paused
+from .rebuild import forget_rows, prepare, quick_rebuild, unchanged_report
+from .settings import ROOT_ENV, Project
 
 WAIT_FOR_QUIET_MS = 50  # a change is acted on once the files have been quiet this long
 GROUP_AT_MOST_MS = 1600  # ...or once changes have kept coming this long
@@ -44,7 +51,7 @@ class RecordFiles:
     @classmethod
     def scan(cls, project: Project, ontology: Ontology) -> "RecordFiles":
         folders = frozenset(ontology.kinds_by_folder)
-        current, clean = signatures(project, folders)
+        current, clean = signatures(project, folders, may_fork=False)  # this process stays, and holds much
         return cls(project, folders, dict(current), clean)
 
     def told(self, paths: Iterable[Path]) -> bool:
@@ -84,10 +91,11 @@ def watch_paths(changes: set[tuple[object, str]], records: Path) -> set[Path]:
 
 class Watch:
     """Build, then rebuild on every change until stopped; ``on_build(report, told)`` and
-    ``on_failure(failed)`` say how each went (``told``: the files that set it off)."""
+    ``on_failure(failed)`` say how each went (``told``: the files that set it off; ``failed``
+    None when a full build, in its own process, has printed its problems itself)."""
 
     def __init__(self, project: Project, on_build: Callable[[BuildReport, list[str]], None],
-                 on_failure: Callable[[BuildFailed], None]):
+                 on_failure: Callable[[BuildFailed | None], None]):
         self.project = project
         self.on_build = on_build
         self.on_failure = on_failure
@@ -95,11 +103,25 @@ class Watch:
         self.files = RecordFiles.scan(project, self.ontology)
 
     def build(self, told: list[str]) -> None:
+        """A quick rebuild here; a full build (the first, or after many changes or a changed
+        ontology) by `dangjian build` in a process of its own, which prints its own problems:
+        its memory is the system's again when it ends, and none of this process's is copied
+        into its workers."""
+        started = time.perf_counter()
         try:
-            report = build(self.project, self.ontology, scanned=self.files.scanned())
+            with collection_paused():
+                report = quick_rebuild(self.project, self.ontology, self.project.dist, scanned=self.files.scanned())
         except BuildFailed as failed:
             self.on_failure(failed)
             return
+        if report is None:
+            forget_rows()  # the old index's rows: the full build writes another
+            environment = {**os.environ, ROOT_ENV: str(self.project.root)}
+            done = subprocess.run([sys.executable, "-m", "dangjian", "build", "--quiet"], env=environment)
+            if done.returncode != 0:
+                self.on_failure(None)
+                return
+            report = unchanged_report(self.project.dist, started, changed=None)
         self.on_build(report, told)
 
     def verify(self) -> bool:
@@ -136,6 +158,9 @@ class Watch:
                     verified = True
                     if self.verify():
                         self.build([])
+                        verified = False
+                    else:
+                        prepare(self.project)  # what the next rebuild works out first, made now
                 continue
             paths = watch_paths(changes, watched[0])
             if paths:

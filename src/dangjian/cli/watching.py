@@ -30,10 +30,11 @@ def watch_and_report(project: Project, quiet: bool) -> None:
         click.echo(f"{now()} {what}: published {shown_out}/ version {report.version} ({report.triples:,} triples) "
                    f"in {report.seconds:.2f} s{read}")
 
-    def failed(failure: BuildFailed) -> None:
-        problems = failure.verdict.problems
-        err(render_text(problems).rstrip("\n"))
-        err(count_line(problems, len(failure.verdict.records)))
+    def failed(failure: BuildFailed | None) -> None:
+        if failure is not None:  # (None: a full build, in a process of its own, said what was wrong)
+            problems = failure.verdict.problems
+            err(render_text(problems).rstrip("\n"))
+            err(count_line(problems, len(failure.verdict.records)))
         err(f"{now()} not published: the previous output is untouched; watching for the fix")
 
     watch = Watch(project, built, failed)
