@@ -79,8 +79,9 @@ class Processor:
         done.blanks = sorted({t[0] for t in triples if t[0][0] == "_"})
         derived = derive(triples, self.ontology, self.texts)
         triples += derived
-        done.triples = len(set(triples))
-        done.ntriples = "".join(sorted({f"{s} {p} {o} .\n" for s, p, o in triples})).encode("utf-8")
+        lines = {f"{s} {p} {o} .\n" for s, p, o in triples}  # one line a distinct statement
+        done.triples = len(lines)
+        done.ntriples = "".join(sorted(lines)).encode("utf-8")
         if not done.problems:  # with problems, it is left to them: the amount check is not made
             record.amount_problems = self.amount_problems(record, self.amounts)
         if self.render and not done.problems:  # a record with problems is never published
