@@ -138,9 +138,12 @@ for folder in sorted(os.listdir(f"{root}/records")):
     for name in sorted(os.listdir(d)):
         if not name.endswith(".yaml"):
             continue
-        handle = os.open(f"{d}/{name}", os.O_RDONLY)  # as the build reads them: no file object
-        try:
-            text = os.read(handle, 1 << 20).decode("utf-8")
+        handle = os.open(f"{d}/{name}", os.O_RDONLY)  # as the build reads them: no file object,
+        try:  # 64 KiB asked for at a time (os.read makes a buffer that size first: 1 MiB took twice as long)
+            chunks = [os.read(handle, 1 << 16)]
+            while len(chunks[-1]) == 1 << 16:
+                chunks.append(os.read(handle, 1 << 16))
+            text = b"".join(chunks).decode("utf-8")
         finally:
             os.close(handle)
         try:
