@@ -73,7 +73,7 @@ def _quick_rebuild(project: Project, ontology: Ontology, out: Path, scanned: tup
     added = sum(1 for shown in changed if shown not in known)
     removed = known.keys() - current.keys() if len(current) - added != len(known) else set()
     if not changed and not removed:
-        return unchanged_report(out, started)
+        return report_of_dist(out, started)
     if len(changed) + len(removed) > max(50, MOST_CHANGES * len(known)):
         return None
     old_members = json.loads(meta.get("members") or "{}")
@@ -181,7 +181,7 @@ def member_runs(old_ends: list[bool], segments: list[tuple], count_new: int) -> 
     return new_spans, reused
 
 
-def unchanged_report(out: Path, started: float, changed: int | None = 0) -> BuildReport:
+def report_of_dist(out: Path, started: float, changed: int | None = 0) -> BuildReport:
     """The report of the build in ``out``, as its manifest tells (``changed``: see BuildReport)."""
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     report = BuildReport(Verdict([], None, []), out, {n: f["bytes"] for n, f in manifest["files"].items()},

@@ -30,7 +30,7 @@ from .incremental import Signatures, signatures
 from .load.layout import RECORD_SUFFIX
 from .ontology import Ontology
 from .process import collection_paused
-from .rebuild import forget_rows, prepare, quick_rebuild, unchanged_report
+from .rebuild import forget_rows, prepare, quick_rebuild, report_of_dist
 from .settings import ROOT_ENV, Project
 
 WAIT_FOR_QUIET_MS = 50  # a change is acted on once the files have been quiet this long
@@ -121,7 +121,7 @@ class Watch:
             if done.returncode != 0:
                 self.on_failure(None)
                 return
-            report = unchanged_report(self.project.dist, started, changed=None)
+            report = report_of_dist(self.project.dist, started, changed=None)
         self.on_build(report, told)
 
     def verify(self) -> bool:
