@@ -4,7 +4,6 @@ exactly what a full build of the records gives; a change no event told is found 
 from __future__ import annotations
 
 import queue
-import shutil
 import signal
 import subprocess
 import sys
@@ -12,9 +11,8 @@ import threading
 import time
 from pathlib import Path
 
-from dangjian.build import build
+from dangjian import incremental
 from dangjian.ontology import Ontology
-from dangjian.settings import Project
 from dangjian.watch import RecordFiles, Watch
 from test_incremental import files_of, full_build
 
@@ -113,6 +111,11 @@ def test_a_change_no_event_told_is_found_by_the_scan(sandbox):
     watch.build([])
     assert built[-1].changed == 1
     assert "untold" in (sandbox.root / "dist" / "dangjian.nt").read_text(encoding="utf-8")
+    # The rows it wrote stay in memory for the next rebuild, under the tokens the index names.
+    index = incremental.BuildIndex(sandbox.project)
+    meta = index.meta()
+    assert incremental._kept[index.path][0] == (meta["rows"], meta["changes"])
+    assert index.ordered_columns(meta) is incremental._kept[index.path][1]
 
 
 def test_told_changes_are_taken_in_only_when_they_are_plain_record_edits(sandbox):

@@ -217,6 +217,7 @@ class BuildIndex:
         self.project = project
         self.path = project.cache / INDEX_FILE
         self._changes = {"gone": [], "rows": []}  # as read by ordered_columns()
+        self._rows_token: str | None = None  # the rows file's, as read by ordered_columns()
 
     def _connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -236,6 +237,7 @@ class BuildIndex:
         are kept in a file of marshalled columns beside the database: a hundred thousand load in
         a tenth of the time a select of them takes. What rebuilds changed since the last full
         build is kept apart, in a small file of its own (see write_changes())."""
+        self._rows_token = meta.get("rows")
         kept = _kept.get(self.path)
         if kept is not None and kept[0] == (meta.get("rows"), meta.get("changes")):
             self._changes = kept[2]
@@ -298,7 +300,7 @@ class BuildIndex:
         changes = {"gone": gone, "rows": sorted(rows.values(), key=itemgetter(SUBJECT))}
         token = self._write(CHANGES_FILE, changes)
         self._record({**meta, "changes": token}, replace=False)
-        self._keep((self.meta().get("rows"), token), columns, changes)
+        self._keep((self._rows_token, token), columns, changes)
 
     def _keep(self, tokens: tuple, columns: list[list], changes: dict) -> None:
         """Keep what was written or read, for the next rebuild in this process (`dangjian build
