@@ -152,3 +152,19 @@ def test_an_index_that_does_not_describe_the_gzip_members_means_a_full_build(pro
     amount = next((project.root / "records" / "amounts").glob("*.yaml"))
     amount.write_text(amount.read_text(encoding="utf-8").replace("label: ", "label: 改", 1), encoding="utf-8")
     assert build(project).changed is None
+
+
+def test_rows_out_of_subject_order_mean_a_full_build(project, tmp_path):
+    """An index whose rows are not in subject order cannot be spliced from: the next build is a
+    full one, and right (the rows' order is checked, not trusted)."""
+    from dangjian.incremental import BuildIndex
+
+    build(project)
+    index = BuildIndex(project)
+    meta = index.meta()
+    columns = index.ordered_columns(meta)
+    index.write(meta, False, [column[1:] + column[:1] for column in columns])  # the first row moved last
+    edited = sorted((project.root / "records" / "amounts").glob("*.yaml"))[0]
+    edited.write_text(edited.read_text(encoding="utf-8").replace("label: ", "label: 改", 1), encoding="utf-8")
+    assert build(project).changed is None
+    assert files_of(project.root / "dist") == full_build(project, tmp_path)

@@ -66,6 +66,8 @@ def _quick_rebuild(project: Project, ontology: Ontology, out: Path, scanned: tup
     if old is None:
         return None
     rows = old_rows(old)
+    if rows is None:
+        return None  # rows out of order: not an index a rebuild can trust
     position_of, known = rows.position_of, rows.known
     # Which files are new or differ, in C loops (0.06 s at 100,000 files; a loop in Python or a
     # set difference of the (file, signature) pairs took 0.1 s).
@@ -320,10 +322,15 @@ class OldRows:
 _old_rows: list[OldRows] = []  # those of the rows last asked for
 
 
-def old_rows(columns: list[list]) -> OldRows:
-    """The OldRows of ``columns``, made unless they are those last asked for (the very same lists)."""
+def old_rows(columns: list[list]) -> OldRows | None:
+    """The OldRows of ``columns``, made unless they are those last asked for (the very same lists);
+    None when the rows are not in subject order."""
     if not _old_rows or _old_rows[0].columns is not columns:
-        _old_rows[:] = [OldRows.of(columns)]
+        try:
+            made = OldRows.of(columns)
+        except ValueError:
+            return None
+        _old_rows[:] = [made]
     return _old_rows[0]
 
 
