@@ -31,7 +31,7 @@ import json
 
 from . import __version__
 from .filestat import file_facts
-from .load.layout import COMPANION_SUFFIXES, RECORD_SUFFIX
+from .load.layout import COMPANION_SUFFIXES, RECORD_SUFFIX, only_record_files
 from .settings import Project
 
 INDEX_FILE = "build-index.sqlite"
@@ -101,7 +101,7 @@ def signatures(project: Project, folders, scanned: tuple | None = None, may_fork
     for shown_folder, names in listed:
         folder_facts = facts[at:at + len(names)]
         at += len(names)
-        if _only_record_files(names) and None not in folder_facts:  # the usual folder, in C loops
+        if only_record_files(names) and None not in folder_facts:  # the usual folder, in C loops
             found.update(zip(map(shown_folder.__add__, names), folder_facts))
             continue
         for name, fact in zip(names, folder_facts):
@@ -120,14 +120,6 @@ def signatures(project: Project, folders, scanned: tuple | None = None, may_fork
             continue
         found[shown] = (*found[shown], "|".join(sorted(parts)))
     return found, clean
-
-
-def _only_record_files(names: list[str]) -> bool:
-    """Whether every name is a stem and the record suffix, with no other dot (counted over the
-    names joined: a hundred thousand names in two calls)."""
-    joined = "/".join(names)  # no file name holds a slash
-    return (not names or joined.endswith(RECORD_SUFFIX)) and joined.count(".") == len(names) \
-        and joined.count(RECORD_SUFFIX + "/") == max(len(names) - 1, 0)
 
 
 # The index's columns: a row is a record; ordered_columns() gives them, and a row as a plain

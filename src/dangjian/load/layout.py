@@ -3,3 +3,11 @@ Kept apart so that a quick look at the files needs no ontology and no parser."""
 
 RECORD_SUFFIX = ".yaml"
 COMPANION_SUFFIXES = (".txt",)  # a source's captured and cleaned text live beside its record
+
+
+def only_record_files(names: list[str]) -> bool:
+    """Whether every name is a stem and the record suffix, with no other dot (counted over the
+    names joined: a hundred thousand names in two calls). A hidden name has a dot of its own."""
+    joined = "/".join(names)  # no file name holds a slash
+    return (not names or joined.endswith(RECORD_SUFFIX)) and joined.count(".") == len(names) \
+        and joined.count(RECORD_SUFFIX + "/") == max(len(names) - 1, 0)
