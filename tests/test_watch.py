@@ -13,7 +13,7 @@ from pathlib import Path
 
 from dangjian import incremental
 from dangjian.ontology import Ontology
-from dangjian.watch import RecordFiles, Watch
+from dangjian.watch import WatchedSignatures, Watch
 from test_incremental import files_of, full_build
 
 WAIT = 120  # seconds for any one line: a loaded CI machine is slow, a hung watcher is not
@@ -120,12 +120,12 @@ def test_a_change_no_event_told_is_found_by_the_scan(sandbox):
 
 def test_told_changes_are_taken_in_only_when_they_are_plain_record_edits(sandbox):
     ontology = Ontology(sandbox.project.ontology)
-    files = RecordFiles.scan(sandbox.project, ontology)
+    files = WatchedSignatures.scan(sandbox.project, ontology)
     records = sandbox.root.resolve() / "records"
     place = records / "places" / "anhui.yaml"
     edit(place, "level: province\n", "level: province\nnote: {en: told}\n")
     assert files.told([place])
-    assert files.current == RecordFiles.scan(sandbox.project, ontology).current
+    assert files.current == WatchedSignatures.scan(sandbox.project, ontology).current
     # A new file, a stray, a source's text, a folder that holds no records: a scan says what they are.
     (records / "places" / "new-place.yaml").write_text("id: new-place\n", encoding="utf-8")
     assert not files.told([records / "places" / "new-place.yaml"])

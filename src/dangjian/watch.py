@@ -39,7 +39,7 @@ MOST_TOLD = 1000  # more changed files at once than this: scan them all (a check
 
 
 @dataclass
-class RecordFiles:
+class WatchedSignatures:
     """The signature of every record file, as the last full scan found them and as changes
     told since have left them."""
 
@@ -49,7 +49,7 @@ class RecordFiles:
     clean: bool
 
     @classmethod
-    def scan(cls, project: Project, ontology: Ontology) -> "RecordFiles":
+    def scan(cls, project: Project, ontology: Ontology) -> "WatchedSignatures":
         folders = frozenset(ontology.kinds_by_folder)
         current, clean = signatures(project, folders, may_fork=False)  # this process stays, and holds much
         return cls(project, folders, dict(current), clean)
@@ -100,7 +100,7 @@ class Watch:
         self.on_build = on_build
         self.on_failure = on_failure
         self.ontology = Ontology(project.ontology)
-        self.files = RecordFiles.scan(project, self.ontology)
+        self.files = WatchedSignatures.scan(project, self.ontology)
 
     def build(self, told: list[str]) -> None:
         """A quick rebuild here; a full build (the first, or after many changes or a changed
@@ -126,7 +126,7 @@ class Watch:
 
     def verify(self) -> bool:
         """Scan every file again; True when some changed that no event told."""
-        again = RecordFiles.scan(self.project, self.ontology)
+        again = WatchedSignatures.scan(self.project, self.ontology)
         missed = again.current != self.files.current or again.clean != self.files.clean
         self.files = again
         return missed
@@ -137,9 +137,9 @@ class Watch:
         ontology = self.project.ontology.resolve()
         if any(ontology in path.parents or path == ontology for path in paths):
             self.ontology = Ontology(self.project.ontology)
-            self.files = RecordFiles.scan(self.project, self.ontology)
+            self.files = WatchedSignatures.scan(self.project, self.ontology)
         elif len(paths) > MOST_TOLD or not self.files.told(paths):
-            self.files = RecordFiles.scan(self.project, self.ontology)
+            self.files = WatchedSignatures.scan(self.project, self.ontology)
         return sorted(self.project.relative(path) for path in paths if path.suffix == RECORD_SUFFIX or path.exists())
 
     def run(self, stop_event=None) -> None:
