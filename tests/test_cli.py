@@ -80,6 +80,22 @@ def test_failed_build_exits_1_and_says_so(sandbox):
     assert not (sandbox.root / "dist").exists()
 
 
+def test_an_editors_leftovers_among_the_records_change_nothing(sandbox):
+    """Emacs' auto-save and backup, and a swap file, appear beside a record while it is edited:
+    no build reads them, reports them, or takes them for a change."""
+    sandbox.cli("build", check=True)
+    places = sandbox.root / "records" / "places"
+    for name in ("#anhui.yaml#", "anhui.yaml~", ".anhui.yaml.swp"):
+        (places / name).write_text("id: anhui\nlevel: no\n", encoding="utf-8")
+    assert "nothing changed since the last build" in sandbox.cli("build", check=True).stdout
+    checked = sandbox.cli("validate")
+    assert checked.returncode == 0, checked.stderr
+    (places / "anhui.yaml.orig").write_text("id: anhui\n", encoding="utf-8")  # no editor's: reported
+    stray = sandbox.cli("build")
+    assert stray.returncode == 1
+    assert "records/places/anhui.yaml.orig:1:1: not a record" in stray.stderr
+
+
 def test_each_build_command_leaves_its_index_for_the_next(sandbox):
     """The command ends its process as soon as it is done (see dangjian.cli.run): what it wrote
     for the next build is there all the same."""

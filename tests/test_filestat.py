@@ -84,15 +84,16 @@ def test_record_files_are_read_whole_at_every_size(tmp_path):
 
 def test_record_files_the_same_whether_a_folder_is_plain_or_not(sandbox, ontology):
     """A folder of record files only is listed in C loops; one with anything else, name by name.
-    Both give the same records, and a hidden file (even one named `.yaml`) is never one."""
+    Both give the same records, and a hidden file (even one named `.yaml`) or an editor's
+    auto-save or backup is never one, nor a problem."""
     from dangjian.load.records import record_files
 
     places = sandbox.root / "records" / "places"
     plain, _ = record_files(sandbox.project, ontology)
-    for hidden in (".yaml", ".anhui.yaml.swp"):
+    for hidden in (".yaml", ".anhui.yaml.swp", "#anhui.yaml#", "anhui.yaml~"):
         (places / hidden).write_text("id: x\n", encoding="utf-8")
     mixed, problems = record_files(sandbox.project, ontology)
     assert problems == []
     assert mixed == plain
     assert [shown for _path, _kind, shown in plain if shown.startswith("records/places/")] == \
-        sorted(f"records/places/{p.name}" for p in places.glob("*.yaml") if not p.name.startswith("."))
+        sorted(f"records/places/{p.name}" for p in places.glob("*.yaml") if p.name[0] not in ".#")

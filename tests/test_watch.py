@@ -13,7 +13,7 @@ from pathlib import Path
 
 from dangjian import incremental
 from dangjian.ontology import Ontology
-from dangjian.watch import WatchedSignatures, Watch
+from dangjian.watch import WatchedSignatures, Watch, watch_paths
 from test_incremental import files_of, full_build
 
 WAIT = 120  # seconds for any one line: a loaded CI machine is slow, a hung watcher is not
@@ -133,6 +133,13 @@ def test_told_changes_are_taken_in_only_when_they_are_plain_record_edits(sandbox
     text = next((records / "sources").glob("*.txt"))
     assert not files.told([text])
     assert not files.told([records / "elsewhere" / "x.yaml"])
+
+
+def test_changes_to_an_editors_leftovers_are_not_watched(sandbox):
+    records = sandbox.root / "records"
+    changes = {(1, str(records / "places" / name)) for name in ("#anhui.yaml#", "anhui.yaml~", ".anhui.yaml.swp")}
+    changes.add((2, str(records / "places" / "anhui.yaml")))
+    assert watch_paths(changes, records) == {records / "places" / "anhui.yaml"}
 
 
 def test_watch_does_not_go_with_out_or_site(sandbox):

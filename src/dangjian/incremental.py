@@ -31,7 +31,7 @@ import json
 
 from . import __version__
 from .filestat import file_facts
-from .load.layout import COMPANION_SUFFIXES, RECORD_SUFFIX, only_record_files
+from .load.layout import COMPANION_SUFFIXES, RECORD_SUFFIX, ignored, only_record_files
 from .settings import Project
 
 INDEX_FILE = "build-index.sqlite"
@@ -76,7 +76,7 @@ def signatures(project: Project, folders, scanned: tuple | None = None, may_fork
     found: dict[str, Signature] = Signatures()
     records_shown = project.relative(project.records)
     folders = set(folders)
-    clean = all(entry.name.startswith(".") or entry.name in folders for entry in os.scandir(project.records))
+    clean = all(ignored(entry.name) or entry.name in folders for entry in os.scandir(project.records))
     listed: list[tuple[str, list[str]]] = []  # each folder as shown, with its files' names
     entries: list[tuple[int, str]] = []
     handles = []  # each folder open, so that a file is found by its name alone
@@ -88,8 +88,8 @@ def signatures(project: Project, folders, scanned: tuple | None = None, may_fork
                 continue
             handles.append(handle)
             names = os.listdir(handle)
-            if any(name[0] == "." for name in names):
-                names = [name for name in names if name[0] != "."]
+            if any(name[0] == "." for name in names) or not only_record_files(names):
+                names = [name for name in names if not ignored(name)]
             listed.append((f"{records_shown}/{folder}/", names))
             entries += zip(repeat(handle), names)
         facts = file_facts(entries, may_fork)  # one stat() a file: this is all "nothing changed" costs

@@ -27,7 +27,7 @@ from typing import Callable, Iterable
 
 from .build import BuildFailed, BuildReport
 from .incremental import Signatures, signatures
-from .load.layout import RECORD_SUFFIX
+from .load.layout import RECORD_SUFFIX, ignored
 from .ontology import Ontology
 from .process import collection_paused
 from .rebuild import forget_rows, prepare, quick_rebuild, report_of_dist
@@ -83,10 +83,10 @@ class WatchedSignatures:
 
 
 def watch_paths(changes: set[tuple[object, str]], records: Path) -> set[Path]:
-    """The changed paths that matter: not hidden files among the records (an editor's swap
-    file, saved every few seconds, is no record and changes nothing)."""
+    """The changed paths that matter: not the files among the records that no build reads (an
+    editor's swap file or auto-save, written every few seconds, changes nothing)."""
     paths = {Path(path) for _change, path in changes}
-    return {path for path in paths if not (path.name.startswith(".") and records in path.parents)}
+    return {path for path in paths if not (ignored(path.name) and records in path.parents)}
 
 
 class Watch:

@@ -5,6 +5,13 @@ RECORD_SUFFIX = ".yaml"
 COMPANION_SUFFIXES = (".txt",)  # a source's captured and cleaned text live beside its record
 
 
+def ignored(name: str) -> bool:
+    """A file no build reads: a hidden one (an editor's swap or lock file, `.name.yaml.swp`), or
+    an editor's leftover beside the file it saves: Emacs' auto-save `#name.yaml#` and a backup
+    `name.yaml~`. They come and go while a curator types, and are never records."""
+    return name[0] == "." or name[-1] == "~" or (name[0] == "#" and name[-1] == "#")
+
+
 def only_record_files(names: list[str]) -> bool:
     """Whether every name is a stem and the record suffix, with no other dot (counted over the
     names joined: a hundred thousand names in two calls). A hidden name has a dot of its own."""

@@ -17,7 +17,7 @@ from ..ontology import Kind, Ontology
 from ..problems import Problem
 from ..settings import Project
 from .fastyaml import read_simple
-from .layout import COMPANION_SUFFIXES, RECORD_SUFFIX, only_record_files
+from .layout import COMPANION_SUFFIXES, RECORD_SUFFIX, ignored, only_record_files
 from .yaml12 import Document, Mark, YamlError, check_text, parse, parse_text
 
 
@@ -72,7 +72,7 @@ def record_files(project: Project, ontology: Ontology) -> tuple[list[tuple[Path,
     records_shown = project.relative(project.records)
     for folder in sorted(p for p in project.records.iterdir()):
         shown = f"{records_shown}/{folder.name}"
-        if folder.name.startswith("."):
+        if ignored(folder.name):
             continue
         if not folder.is_dir():
             problems.append(Problem(shown, 1, 1, "", "records/ holds one folder per kind of record; move this file into one", "files"))
@@ -86,12 +86,12 @@ def record_files(project: Project, ontology: Ontology) -> tuple[list[tuple[Path,
             names = sorted((entry.name, entry.is_file()) for entry in entries)
         # A child path without parsing its name again (pathlib's own way, for 100,000 files).
         child = getattr(folder, "_make_child_relpath", folder.joinpath)
-        plain = [name for name, is_file in names if is_file and name[0] != "."]  # any other: the loop below
+        plain = [name for name, is_file in names if is_file and not ignored(name)]  # any other: the loop below
         if len(plain) == len(names) and only_record_files(plain):  # the usual folder, in C loops
             found += zip(map(child, plain), repeat(kind), map(f"{shown}/".__add__, plain))
             continue
         for name, is_file in names:
-            if name.startswith("."):
+            if ignored(name):
                 continue
             suffix = os.path.splitext(name)[1]
             if suffix == RECORD_SUFFIX and is_file:
