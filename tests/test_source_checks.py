@@ -186,3 +186,22 @@ def test_a_quick_rebuild_checks_sources_as_a_full_validation_does(sandbox):
         build(sandbox.project)
     quick = [str(p) for p in failed.value.verdict.problems]
     assert quick == problems(sandbox) and len(quick) == 2
+
+
+def test_a_record_with_a_problem_of_its_own_is_not_checked_against_its_source(sandbox):
+    """One mistake, one message: the quote is checked once its record is otherwise valid. The
+    SHACL engine runs beside the source check, which is made again without the records it
+    finds wrong; so an amount SHACL alone faults, or a source, says nothing of its quote or its
+    capture."""
+    edit(sandbox, HEAD_PAY, "measure: village-committee-head-annual-pay\n", "")
+    edit(sandbox, HEAD_PAY, "quote: 村“两委”正职年平均报酬达到16300元", "quote: 村“两委”正职年平均报酬达到16300圆")
+    found = problems(sandbox)
+    assert len(found) == 1 and found[0].startswith(f"records/{HEAD_PAY}:1:1: measure: "), found
+    assert "shacl:MinCount" in repr(validate_project(sandbox.project).problems[0])
+
+    edit(sandbox, f"{SOURCE}.yaml", "language: zh-Hans", "language: zh-Latn")  # outside the shape's sh:in
+    capture = sandbox.root / "records" / f"{SOURCE}.capture.txt"
+    capture.write_bytes(capture.read_bytes().replace("标签:基层".encode(), "标签:党建".encode()))
+    found = problems(sandbox)
+    assert not any("SHA-256" in line or "differs from the cleaning" in line or "not in records/" in line for line in found), found
+    assert any(line.startswith(f"records/{SOURCE}.yaml:") and "language" in line for line in found), found

@@ -32,13 +32,11 @@ from .publish.nquads import release_graph
 from .publish.void import write_void
 from .releases import dataset_version, releases
 from .settings import Project
-from .validate import Verdict, first_word_wins
-from .validate.amounts import check_amounts
+from .validate import Verdict, facts_problems, first_word_wins
 from .validate.hierarchy import check_hierarchy
 from .validate.references import Directory, check_references
 from .validate.releases import check_releases
 from .validate.shacl import check_shapes
-from .validate.sources import check_sources
 
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 NT_LENGTH = ORDERED_COLUMNS.index("dangjian.nt")
@@ -248,10 +246,7 @@ def check_some(project: Project, ontology: Ontology, processed, rows: "OldRows",
     problems = first_word_wins(problems + reference_problems + shacl_problems + released)
     # Against their sources, as in a full validation: the records read again include every amount
     # of a source whose capture or text changed, since they name it.
-    troubled = {p.path for p in problems}
-    source_problems = check_sources(project, mapped, ontology, troubled)
-    troubled |= {p.path for p in source_problems}
-    problems += check_hierarchy(mapped, ontology, project) + source_problems + check_amounts(mapped, ontology, troubled)
+    problems += check_hierarchy(mapped, ontology, project) + facts_problems(project, mapped, ontology, {p.path for p in problems})
     kept.sort(key=lambda item: item.subject)
     return Verdict([item.record for item in kept], mapped, sorted(set(problems)), kept)
 

@@ -16,7 +16,7 @@ from .amounts import check_amounts
 from .hierarchy import check_hierarchy
 from .references import check_references
 from .releases import check_releases
-from .shacl import check_shapes
+from .shacl import ShapesBeside
 from .sources import check_sources
 
 
@@ -70,23 +70,34 @@ def _check_project(project: Project, ontology: Ontology | None, only: list[Path]
             continue
         mapped.add(item.subject, item.record, item.references, item.blanks, item.ntriples, item.triples)
         kept.append(item)
-    # (The SHACL engine lets go of the interpreter while it validates, but running it in a thread
-    # beside the checks below made a build slower, and 50-100 MB larger, at 100,000 records.)
+    shapes = ShapesBeside(mapped, ontology)  # the other checks are made meanwhile
     reference_problems, flagged = check_references(mapped, ontology, unreadable)
-    problems = first_word_wins(problems + reference_problems + check_shapes(mapped, ontology, flagged)
-                               + check_releases(project, {(r.kind.name, r.id) for r in mapped.records.values()}, ontology))
+    released = check_releases(project, {(r.kind.name, r.id) for r in mapped.records.values()}, ontology)
     hierarchy = check_hierarchy(mapped, ontology, project)
-    # Facts are checked against their sources once their records are otherwise valid.
-    troubled = {p.path for p in problems}
-    source_problems = check_sources(project, mapped, ontology, troubled)
-    troubled |= {p.path for p in source_problems}
-    problems += hierarchy + source_problems + check_amounts(mapped, ontology, troubled)
+    # Facts are checked against their sources once their records are otherwise valid. Which are
+    # is known once SHACL has spoken; until then, the sources are checked as if it will find
+    # nothing more, and again, without the records it finds, when it does (a build that fails).
+    troubled = {p.path for p in problems + reference_problems + released}
+    facts = facts_problems(project, mapped, ontology, troubled)
+    kept.sort(key=lambda item: item.subject)
+    shape_problems = shapes.problems(flagged)
+    newly = {p.path for p in shape_problems} - troubled
+    if newly:
+        facts = facts_problems(project, mapped, ontology, troubled | newly)
+    problems = first_word_wins(problems + reference_problems + shape_problems + released)
+    problems += hierarchy + facts
     if only is not None:
         wanted = {project.relative(path) for path in only}
         wanted |= {name[:-len(".yaml")] + ".txt" for name in wanted if name.endswith(".yaml")}  # a source's cleaned text
         problems = [p for p in problems if p.path in wanted]
-    kept.sort(key=lambda item: item.subject)
     return Verdict([item.record for item in kept], mapped, sorted(set(problems)), kept)
+
+
+def facts_problems(project: Project, mapped: Mapped, ontology: Ontology, troubled: set[str]) -> list[Problem]:
+    """Problems of the sources, then of the amounts their quotes state, for the records not
+    ``troubled`` (paths) by problems of their own."""
+    source_problems = check_sources(project, mapped, ontology, troubled)
+    return source_problems + check_amounts(mapped, ontology, troubled | {p.path for p in source_problems})
 
 
 def validate_project(project: Project, ontology: Ontology | None = None, only: list[Path] | None = None) -> Verdict:
