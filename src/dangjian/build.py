@@ -117,10 +117,17 @@ def _build(project: Project, ontology: Ontology | None, out: Path | None, on_wai
     index = BuildIndex(project)
     index.forget()  # until this build is in place, no rebuild may splice the old dumps
     current, _clean = signatures(project, ontology.kinds_by_folder, scanned)
-    verdict = check_project(project, ontology, render=True, progress=progress)
+    indexed = out.resolve() == project.dist.resolve()
+
+    def while_shapes_are_checked(processed: list) -> tuple:
+        """What the build needs from the records but not their verdict, made while SHACL works."""
+        hashes = record_hashes(processed, ontology)
+        return hashes, index_columns(processed, current, ontology, hashes) if indexed else None
+
+    verdict = check_project(project, ontology, render=True, progress=progress, meanwhile=while_shapes_are_checked)
     if not verdict.valid:
         raise BuildFailed(verdict)
-    hashes = record_hashes(verdict.processed, ontology)
+    hashes, columns = verdict.meanwhile
     if release:
         earlier = [r.version for r in releases(project) if r.version != release[0]]
         version, issued, previous = release[0], release[1], (earlier[-1] if earlier else None)
@@ -132,12 +139,11 @@ def _build(project: Project, ontology: Ontology | None, out: Path | None, on_wai
              "records": by_kind, "tombstones": tombstones, "triples": verdict.mapped.triples,
              "description": DATASET_DESCRIPTION, "creator": DATASET_AUTHOR}
     kept = kept_releases(out)
-    indexed = out.resolve() == project.dist.resolve()
 
     def record_in_index():
         manifest = staging.written["manifest.json"].sha256
         members = {name: written[name].lengths for name in BULK_DUMPS}
-        write_index(index, project, ontology, verdict, current, version, manifest, hashes, members)
+        write_index(index, project, ontology, verdict, current, version, manifest, hashes, members, columns)
 
     with staged(out, on_wait=on_wait, after=record_in_index if indexed else None) as staging:
         written = outputs(verdict, ontology, version)
@@ -168,9 +174,11 @@ def _build(project: Project, ontology: Ontology | None, out: Path | None, on_wai
 
 
 def write_index(index: BuildIndex, project: Project, ontology: Ontology, verdict: Verdict, current: dict[str, tuple],
-                version: str, manifest: str, hashes: dict[str, str], members: dict | None = None) -> None:
+                version: str, manifest: str, hashes: dict[str, str], members: dict | None = None,
+                columns: list[list] | None = None) -> None:
     """Record what this build published, so that the next can splice it; ``hashes``: those of
-    record_hashes(), not made again; ``members``: the lengths of the bulk dumps' gzip members."""
+    record_hashes(), not made again; ``members``: the lengths of the bulk dumps' gzip members;
+    ``columns``: index_columns() of the records, when made already."""
     if any(item.shown not in current for item in verdict.processed):
         return  # a file appeared during the build: the next build is a full one
     heads = dump_heads(ontology, version)
@@ -179,7 +187,7 @@ def write_index(index: BuildIndex, project: Project, ontology: Ontology, verdict
             "members": json.dumps(members or {}),
             **{f"head:{name}": str(len(heads[name].encode("utf-8"))) for name in DUMPS}}
     # verdict.processed is in subject order, as the dumps
-    index.write(meta, replace=True, columns=index_columns(verdict.processed, current, ontology, hashes))
+    index.write(meta, replace=True, columns=columns or index_columns(verdict.processed, current, ontology, hashes))
 
 
 def published_graph(verdict: Verdict, ontology: Ontology):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import rdflib
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
@@ -10,6 +12,7 @@ rdflib.NORMALIZE_LITERALS = False  # keep every literal's form as written
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
+@lru_cache(maxsize=1024)  # a knowledge base writes a handful of tags, a hundred thousand times
 def canonical_language(tag: str) -> str:
     """BCP 47 case conventions (zh-hans -> zh-Hans, zh-hant-tw -> zh-Hant-TW).
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,7 @@ class Verdict:
     mapped: Mapped
     problems: list[Problem]
     processed: list[Processed] = field(default_factory=list)  # in the order of the outputs
+    meanwhile: object = None  # what check_project's ``meanwhile`` gave, when it ran
 
     @property
     def valid(self) -> bool:
@@ -40,17 +42,20 @@ def first_word_wins(problems: list[Problem]) -> list[Problem]:
 
 
 def check_project(project: Project, ontology: Ontology | None = None, only: list[Path] | None = None,
-                  render: bool = False, progress=None) -> Verdict:
+                  render: bool = False, progress=None, meanwhile: Callable[[list[Processed]], object] | None = None) -> Verdict:
     """Read, map and check every record; keep the problems of ``only`` files when given.
 
     All records are always read, because a reference in one file is checked against the others.
     With ``render``, each record's piece of every output format is made on the way.
+    ``meanwhile(processed)``, given the records in the order of the outputs, is called while the
+    SHACL engine works, when no other check has found a problem; the verdict keeps what it gives.
     """
     with collection_paused():
-        return _check_project(project, ontology, only, render, progress)
+        return _check_project(project, ontology, only, render, progress, meanwhile)
 
 
-def _check_project(project: Project, ontology: Ontology | None, only: list[Path] | None, render: bool, progress) -> Verdict:
+def _check_project(project: Project, ontology: Ontology | None, only: list[Path] | None, render: bool, progress,
+                   meanwhile: Callable[[list[Processed]], object] | None = None) -> Verdict:
     ontology = ontology or Ontology(project.ontology)
     files, problems = record_files(project, ontology)
     processed = process_files(files, ontology, ontology.output_prefixes, render=render, progress=progress,
@@ -80,6 +85,9 @@ def _check_project(project: Project, ontology: Ontology | None, only: list[Path]
     troubled = {p.path for p in problems + reference_problems + released}
     facts = facts_problems(project, mapped, ontology, troubled)
     kept.sort(key=lambda item: item.subject)
+    early = None
+    if meanwhile is not None and not (problems or reference_problems or released or hierarchy or facts):
+        early = meanwhile(kept)  # (with a problem found already, it would be for nothing)
     shape_problems = shapes.problems(flagged)
     newly = {p.path for p in shape_problems} - troubled
     if newly:
@@ -90,7 +98,7 @@ def _check_project(project: Project, ontology: Ontology | None, only: list[Path]
         wanted = {project.relative(path) for path in only}
         wanted |= {name[:-len(".yaml")] + ".txt" for name in wanted if name.endswith(".yaml")}  # a source's cleaned text
         problems = [p for p in problems if p.path in wanted]
-    return Verdict([item.record for item in kept], mapped, sorted(set(problems)), kept)
+    return Verdict([item.record for item in kept], mapped, sorted(set(problems)), kept, early)
 
 
 def facts_problems(project: Project, mapped: Mapped, ontology: Ontology, troubled: set[str]) -> list[Problem]:
