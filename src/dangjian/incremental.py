@@ -77,7 +77,7 @@ def signatures(project: Project, folders, scanned: tuple | None = None, may_fork
     records_shown = project.relative(project.records)
     folders = set(folders)
     clean = all(ignored(entry.name) or entry.name in folders for entry in os.scandir(project.records))
-    listed: list[tuple[str, list[str]]] = []  # each folder as shown, with its files' names
+    listed: list[tuple[str, list[str], bool]] = []  # each folder as shown, its files' names, whether all are records
     entries: list[tuple[int, str]] = []
     handles = []  # each folder open, so that a file is found by its name alone
     try:
@@ -88,9 +88,11 @@ def signatures(project: Project, folders, scanned: tuple | None = None, may_fork
                 continue
             handles.append(handle)
             names = os.listdir(handle)
-            if any(name[0] == "." for name in names) or not only_record_files(names):
+            usual = only_record_files(names) and not any(name[0] == "." for name in names)  # (".yaml" is hidden)
+            if not usual:
                 names = [name for name in names if not ignored(name)]
-            listed.append((f"{records_shown}/{folder}/", names))
+                usual = only_record_files(names)
+            listed.append((f"{records_shown}/{folder}/", names, usual))
             entries += zip(repeat(handle), names)
         facts = file_facts(entries, may_fork)  # one stat() a file: this is all "nothing changed" costs
     finally:
@@ -98,10 +100,10 @@ def signatures(project: Project, folders, scanned: tuple | None = None, may_fork
             os.close(handle)
     companions: dict[str, list[str]] = {}
     at = 0
-    for shown_folder, names in listed:
+    for shown_folder, names, usual in listed:
         folder_facts = facts[at:at + len(names)]
         at += len(names)
-        if only_record_files(names) and None not in folder_facts:  # the usual folder, in C loops
+        if usual and None not in folder_facts:  # the usual folder, in C loops
             found.update(zip(map(shown_folder.__add__, names), folder_facts))
             continue
         for name, fact in zip(names, folder_facts):
