@@ -43,6 +43,9 @@ def yaml_text(entries: list[tuple[str, object]]) -> str:
 # Found by this test: a withdrawn record's JSON-LD still gave it its class, which its other dumps
 # (rightly: a tombstone no longer says what the thing is) do not.
 @example(kind="amount", entries=[("withdrawn", ";")], raw=False, noise=b"")
+# ... and its JSON-LD named the record that replaces it under kind "None" (the term has no kind
+# of its own: it names one of the record's own kind, as the mapper reads it).
+@example(kind="amount", entries=[("replaced_by", "a")], raw=False, noise=b"")
 def test_any_file_gives_problems_or_statements(tmp_path_factory, kind, entries, raw, noise):
     folder = tmp_path_factory.mktemp("kb") / "records" / ONTOLOGY.kinds[kind].folder
     folder.mkdir(parents=True)

@@ -151,12 +151,14 @@ class JsonLdWriter:
             term = ontology.terms.get(key)
             if term is None:
                 continue  # the id
-            entries.append((key, self.value_of(term, value)))
+            entries.append((key, self.value_of(term, value, record.kind.name)))
         entries.sort()
         node.update(entries)
         return node
 
-    def value_of(self, term: Term, value):
+    def value_of(self, term: Term, value, kind: str):
+        """A YAML value as the context reads it; ``kind``: the record's own, which a reference
+        names when its term has no kind of its own (as the mapper reads it)."""
         shape = term.shape
         if shape == "language":
             if isinstance(value, dict):
@@ -166,7 +168,7 @@ class JsonLdWriter:
         if shape == "list":
             return [_lexical(v) for v in value]
         if shape == "reference":
-            prefix = self.ontology.record_iri(term.target_kind, "")
+            prefix = self.ontology.record_iri(term.target_kind or kind, "")
             items = [prefix + v for v in many]
         elif shape == "vocab":
             items = [term.vocab_prefix + v for v in many]
