@@ -31,7 +31,7 @@ import json
 
 from . import __version__
 from .filestat import file_facts
-from .load.layout import COMPANION_SUFFIXES, RECORD_SUFFIX, ignored, only_record_files
+from .load.layout import COMPANION_SUFFIXES, RECORD_SUFFIX, ignored, is_record_file, only_record_files
 from .settings import Project
 
 INDEX_FILE = "build-index.sqlite"
@@ -109,7 +109,7 @@ def signatures(project: Project, folders, scanned: tuple | None = None, may_fork
         for name, fact in zip(names, folder_facts):
             if fact is None:
                 clean = False
-            elif name.endswith(RECORD_SUFFIX) and name.count(".") == 1:
+            elif is_record_file(name):
                 found[shown_folder + name] = fact
             elif name.endswith(COMPANION_SUFFIXES):
                 stem = name.split(".", 1)[0]

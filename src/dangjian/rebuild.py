@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
+from bisect import bisect_right
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from bisect import bisect_right
+from dataclasses import dataclass
 from itertools import accumulate, compress, count
 from operator import ne
 from pathlib import Path

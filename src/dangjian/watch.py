@@ -27,7 +27,7 @@ from typing import Callable, Iterable
 
 from .build import BuildFailed, BuildReport
 from .incremental import Signatures, signatures
-from .load.layout import RECORD_SUFFIX, ignored
+from .load.layout import RECORD_SUFFIX, ignored, is_record_file
 from .ontology import Ontology
 from .process import collection_paused
 from .rebuild import forget_rows, prepare, quick_rebuild, report_of_dist
@@ -65,7 +65,7 @@ class WatchedSignatures:
             if folder.parent != records or folder.name not in self.folders:
                 return False
             shown = f"{records_shown}/{folder.name}/{name}"
-            if not name.endswith(RECORD_SUFFIX) or name.count(".") != 1 or shown not in self.current:
+            if not is_record_file(name) or shown not in self.current:
                 return False  # a new file, a companion, a stray: what is there now needs a scan
             if len(self.current[shown]) != 2:
                 return False  # a record with companions: their signatures are part of its own

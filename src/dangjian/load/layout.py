@@ -12,6 +12,11 @@ def ignored(name: str) -> bool:
     return name[0] == "." or name[-1] == "~" or (name[0] == "#" and name[-1] == "#")
 
 
+def is_record_file(name: str) -> bool:
+    """Whether a (not ignored) name is a record file's: a stem and the record suffix, no other dot."""
+    return name.endswith(RECORD_SUFFIX) and name.count(".") == 1
+
+
 def only_record_files(names: list[str]) -> bool:
     """Whether every name is a stem and the record suffix, with no other dot (counted over the
     names joined: a hundred thousand names in two calls). A hidden name has a dot of its own."""
