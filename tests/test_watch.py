@@ -3,7 +3,9 @@ exactly what a full build of the records gives; a change no event told is found 
 
 from __future__ import annotations
 
+import os
 import queue
+import shutil
 import signal
 import subprocess
 import sys
@@ -13,6 +15,8 @@ from pathlib import Path
 
 from dangjian import incremental
 from dangjian.ontology import Ontology
+from dangjian.process import PARALLEL_FROM
+from dangjian.synthetic import generate
 from dangjian.watch import WatchedSignatures, Watch, watch_paths
 from test_incremental import files_of, full_build
 
@@ -116,6 +120,50 @@ def test_a_change_no_event_told_is_found_by_the_scan(sandbox):
     meta = index.meta()
     assert incremental._kept[index.path][0] == (meta["rows"], meta["changes"])
     assert index.ordered_columns(meta) is incremental._kept[index.path][1]
+
+
+def processes_in(folder: Path) -> set[int]:
+    """The processes (other than this one) whose working folder is ``folder``."""
+    found = set()
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if Path(os.readlink(f"/proc/{pid}/cwd")) == folder and int(pid) != os.getpid():
+                found.add(int(pid))
+        except OSError:  # gone meanwhile, or not ours to read
+            pass
+    return found
+
+
+def test_a_sigint_during_a_full_build_stops_the_build_and_its_workers_cleanly(repo, tmp_path):
+    """SIGINT sent to the watcher alone (as a supervisor or a script sends it) while its first
+    build, a full one in a process of its own, has its workers running: the build stops as
+    `dangjian build` stops on Ctrl-C. No process is left behind, nothing writes a traceback, no
+    half-written folder stays, and the watcher ends with 0."""
+    root = (tmp_path / "kb").resolve()
+    shutil.copytree(repo.ontology, root / "ontology")
+    generate(root, PARALLEL_FROM * 2, seed=5, invalid_share=0)  # enough records for worker processes
+    watcher = Watcher(root)
+    try:
+        watcher.wait_for("watching records/ and ontology/")
+        deadline = time.monotonic() + WAIT
+        while len(processes_in(root)) < 4:  # the watcher, its build, and the build's two or more workers
+            assert time.monotonic() < deadline and watcher.process.poll() is None, "the build's workers never started"
+            time.sleep(0.01)
+    finally:
+        code = watcher.stop()
+    assert code == 0
+    deadline = time.monotonic() + 10
+    while processes_in(root) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert processes_in(root) == set()
+    time.sleep(0.5)  # what any stray process wrote has arrived
+    said = []
+    while not watcher.lines.empty():
+        said.append(watcher.lines.get()[1])
+    assert "stopped watching" in said[-1], said
+    assert not any("Traceback" in line for line in said), said
+    left = sorted(p.name for p in root.iterdir() if p.name not in ("ontology", "records", ".dist.lock", ".cache"))
+    assert left == [], "a half-written build was left behind"
 
 
 def test_told_changes_are_taken_in_only_when_they_are_plain_record_edits(sandbox):

@@ -32,7 +32,7 @@ from .publish.nquads import release_graph
 from .publish.void import write_void
 from .releases import dataset_version, releases
 from .settings import Project
-from .validate import Verdict, facts_problems, first_word_wins
+from .validate import Verdict, facts_problems, first_word_wins, gather
 from .validate.hierarchy import check_hierarchy
 from .validate.references import Directory, check_references
 from .validate.releases import check_releases
@@ -210,18 +210,7 @@ def check_some(project: Project, ontology: Ontology, processed, rows: "OldRows",
         tombstones.pop(ids[i], None)
         by_kind[kinds[i]].discard(ids[i])
     register.first = _Claimed(unchanged)
-    problems, unreadable, kept = [], set(), []
-    for item in processed:
-        problems += item.problems
-        if item.record is None:
-            unreadable.add((item.kind.name, item.path.stem))
-            continue
-        taken = register.claim(item.record)
-        if taken:
-            problems.append(taken)
-            continue
-        mapped.add(item.subject, item.record, item.references, item.blanks, item.ntriples, item.triples)
-        kept.append(item)
+    problems, unreadable, kept = gather(processed, mapped, register)
     own = Directory.of(mapped, ontology)
     directory = Directory.of_kinds(kind_of_id, tombstones, by_kind)
     for kind, own_ids in own.ids_by_kind.items():

@@ -18,6 +18,7 @@ what the next rebuild would first work out from the index is made ready (see
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -89,6 +90,23 @@ def watch_paths(changes: set[tuple[object, str]], records: Path) -> set[Path]:
     return {path for path in paths if not (ignored(path.name) and records in path.parents)}
 
 
+def full_build(environment: dict[str, str]) -> int:
+    """`dangjian build` in a process of its own; its exit code.
+
+    It runs in a process group of its own, so that Ctrl-C (or a SIGINT sent to this process
+    alone, as a supervisor sends it) reaches it once, from here: it then stops as `dangjian
+    build` does, its workers with it and nothing half-written left, and this process waits for
+    that. (Killing it would leave its workers behind, writing tracebacks into a closed pipe.)"""
+    own_group = {"process_group": 0} if os.name == "posix" else {}
+    child = subprocess.Popen([sys.executable, "-m", "dangjian", "build", "--quiet"], env=environment, **own_group)
+    try:
+        return child.wait()
+    except KeyboardInterrupt:
+        child.send_signal(signal.SIGINT)
+        child.wait()
+        raise
+
+
 class Watch:
     """Build, then rebuild on every change until stopped; ``on_build(report, told)`` and
     ``on_failure(failed)`` say how each went (``told``: the files that set it off; ``failed``
@@ -117,8 +135,7 @@ class Watch:
         if report is None:
             forget_rows()  # the old index's rows: the full build writes another
             environment = {**os.environ, ROOT_ENV: str(self.project.root)}
-            done = subprocess.run([sys.executable, "-m", "dangjian", "build", "--quiet"], env=environment)
-            if done.returncode != 0:
+            if full_build(environment) != 0:
                 self.on_failure(None)
                 return
             report = report_of_dist(self.project.dist, started, changed=None)

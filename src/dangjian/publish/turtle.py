@@ -158,29 +158,33 @@ class TurtleWriter:
         by_subject = group(triples)
         lists = find_collections(by_subject)
         consumed = lists.consumed
-        term, order = self.term, self.predicate_order
-        out = []
+        out: list[str] = []
         subjects = sorted(by_subject, key=sort_key)
         if first in by_subject:
             subjects.remove(first)
             subjects.insert(0, first)
         for subject in subjects:
-            if subject in consumed:
-                continue
-            out.append(term(subject, lists) + "\n")
-            predicates = by_subject[subject]
-            ordered = sorted(predicates, key=order)
-            last = ordered[-1]
-            for predicate in ordered:
-                verb = "a" if predicate == RDF_TYPE else self.iri_term(predicate)
-                objects = predicates[predicate]
-                if len(objects) == 1:
-                    rendered = term(objects[0], lists)
-                else:
-                    rendered = " ,\n        ".join(term(o, lists) for o in sorted(objects, key=sort_key))
-                out.append(f"    {verb} {rendered}{' .' if predicate is last else ' ;'}\n")
-            out.append("\n")
+            if subject not in consumed:
+                self.paragraph(out, subject, by_subject[subject], lists)
         return "".join(out)
+
+    def paragraph(self, out: list[str], subject: str, predicates: dict[str, list[str]], lists) -> None:
+        """Append one subject's paragraph to ``out``: its predicates in order, each with its
+        objects sorted, and a blank line."""
+        term = self.term
+        out.append(term(subject, lists))
+        out.append("\n")
+        ordered = sorted(predicates, key=self.predicate_order)
+        last = ordered[-1]
+        for predicate in ordered:
+            verb = "a" if predicate == RDF_TYPE else self.iri_term(predicate)
+            objects = predicates[predicate]
+            if len(objects) == 1:
+                rendered = term(objects[0], lists)
+            else:
+                rendered = " ,\n        ".join(term(o, lists) for o in sorted(objects, key=sort_key))
+            out.append(f"    {verb} {rendered}{' .' if predicate is last else ' ;'}\n")
+        out.append("\n")
 
     def record_block(self, record, subject: str, triples) -> str:
         """A record's paragraph, then those of the nodes it owns.
@@ -201,19 +205,8 @@ class TurtleWriter:
             elif o not in objects:
                 objects.append(o)
         lists = find_collections(group(others)) if any(o[0] == "_" for p in predicates.values() for o in p) else _NO_LISTS
-        term, order = self.term, self.predicate_order
-        out = [term(subject, lists), "\n"]
-        ordered = sorted(predicates, key=order)
-        last = ordered[-1]
-        for predicate in ordered:
-            verb = "a" if predicate == RDF_TYPE else self.iri_term(predicate)
-            objects = predicates[predicate]
-            if len(objects) == 1:
-                rendered = term(objects[0], lists)
-            else:
-                rendered = " ,\n        ".join(term(o, lists) for o in sorted(objects, key=sort_key))
-            out.append(f"    {verb} {rendered}{' .' if predicate is last else ' ;'}\n")
-        out.append("\n")
+        out: list[str] = []
+        self.paragraph(out, subject, predicates, lists)
         rest = [t for t in others if t[0] not in lists.consumed]
         return "".join(out) + (self.block(rest) if rest else "")
 

@@ -61,20 +61,8 @@ def _check_project(project: Project, ontology: Ontology | None, only: list[Path]
     processed = process_files(files, ontology, ontology.output_prefixes, render=render, progress=progress,
                               texts=cleaned_texts(project, ontology))
     mapped = Mapped(ontology)
-    register = IdRegister(ontology.id_key)
-    unreadable: set[tuple[str, str]] = set()
-    kept = []
-    for item in processed:
-        problems += item.problems
-        if item.record is None:
-            unreadable.add((item.kind.name, item.path.stem))
-            continue
-        taken = register.claim(item.record)
-        if taken:
-            problems.append(taken)
-            continue
-        mapped.add(item.subject, item.record, item.references, item.blanks, item.ntriples, item.triples)
-        kept.append(item)
+    own_problems, unreadable, kept = gather(processed, mapped, IdRegister(ontology.id_key))
+    problems += own_problems
     shapes = ShapesBeside(mapped, ontology)  # the other checks are made meanwhile
     reference_problems, flagged = check_references(mapped, ontology, unreadable)
     released = check_releases(project, {(r.kind.name, r.id) for r in mapped.records.values()}, ontology)
@@ -99,6 +87,28 @@ def _check_project(project: Project, ontology: Ontology | None, only: list[Path]
         wanted |= {name[:-len(".yaml")] + ".txt" for name in wanted if name.endswith(".yaml")}  # a source's cleaned text
         problems = [p for p in problems if p.path in wanted]
     return Verdict([item.record for item in kept], mapped, sorted(set(problems)), kept, early)
+
+
+def gather(processed: list[Processed], mapped: Mapped, register: IdRegister
+           ) -> tuple[list[Problem], set[tuple[str, str]], list[Processed]]:
+    """Add the records read to ``mapped``, each id claimed once in ``register``. Gives the files'
+    own problems (and a second claim's), the (kind, id) of each file that could not be read as
+    a record, and the results added."""
+    problems: list[Problem] = []
+    unreadable: set[tuple[str, str]] = set()
+    kept = []
+    for item in processed:
+        problems += item.problems
+        if item.record is None:
+            unreadable.add((item.kind.name, item.path.stem))
+            continue
+        taken = register.claim(item.record)
+        if taken:
+            problems.append(taken)
+            continue
+        mapped.add(item.subject, item.record, item.references, item.blanks, item.ntriples, item.triples)
+        kept.append(item)
+    return problems, unreadable, kept
 
 
 def facts_problems(project: Project, mapped: Mapped, ontology: Ontology, troubled: set[str]) -> list[Problem]:
