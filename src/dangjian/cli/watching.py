@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import time
 
 import click
@@ -37,6 +38,10 @@ def watch_and_report(project: Project, quiet: bool) -> None:
             err(count_line(problems, len(failure.verdict.records)))
         err(f"{now()} not published: the previous output is untouched; watching for the fix")
 
+    def stop(_signal, _frame) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)  # (a supervisor's way to ask) stops it as Ctrl-C does
     watch = Watch(project, built, failed)
     if not quiet:
         click.echo(f"{now()} watching {project.relative(project.records)}/ and {project.relative(project.ontology)}/; Ctrl-C stops")
