@@ -3,6 +3,8 @@ statements, never in an exception; and what the mapper makes, the writers write 
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import shutil
 from pathlib import Path
 
@@ -12,7 +14,7 @@ from hypothesis import strategies as st
 
 from dangjian.ontology import Ontology
 from dangjian.problems import Problem
-from dangjian.process import Processor
+from dangjian.process import Processor, pack, unpack
 from dangjian.publish.jsonld import JsonLdWriter, jsonld_document
 from dangjian.publish.turtle import TurtleWriter
 
@@ -52,8 +54,10 @@ def test_any_file_gives_problems_or_statements(tmp_path_factory, kind, entries, 
     path = folder / "x.yaml"
     content = yaml_text([("id", "x")] + entries).encode("utf-8")
     path.write_bytes(content + noise if raw else content)
-    done = Processor(ONTOLOGY, ONTOLOGY.output_prefixes)((path, ONTOLOGY.kinds[kind], "records/x.yaml"))
+    item = (path, ONTOLOGY.kinds[kind], "records/x.yaml")
+    done = Processor(ONTOLOGY, ONTOLOGY.output_prefixes)(item)
     assert all(isinstance(p, Problem) for p in done.problems)
+    assert as_sent(unpack(pack([done]), [item])[0]) == as_sent(done)  # as a worker sends it back
     if done.record is not None and not done.problems:
         # A record without problems maps to well-formed RDF that the writers keep as it is.
         parsed = canonical(done.ntriples, pyoxigraph.RdfFormat.N_TRIPLES)
@@ -63,6 +67,27 @@ def test_any_file_gives_problems_or_statements(tmp_path_factory, kind, entries, 
         document = "".join(jsonld_document(writer.head(), [done.jsonld.decode("utf-8")]))
         assert canonical(document.encode(), pyoxigraph.RdfFormat.JSON_LD) == parsed
     shutil.rmtree(folder.parent.parent)
+
+
+def as_sent(done) -> dict:
+    """What a worker's result tells the build: all of it but the file's bytes and positions,
+    which are read again from the file when needed."""
+    sent = dataclasses.asdict(done)
+    if sent["record"] is not None:
+        del sent["record"]["raw"], sent["record"]["_document"]
+    return sent
+
+
+def test_a_result_holding_what_marshal_cannot_write_is_sent_whole(tmp_path):
+    folder = tmp_path / "records" / ONTOLOGY.kinds["place"].folder
+    folder.mkdir(parents=True)
+    item = (folder / "x.yaml", ONTOLOGY.kinds["place"], "records/places/x.yaml")
+    item[0].write_text("id: x\nlabel: 某地\n", encoding="utf-8")
+    done = Processor(ONTOLOGY, ONTOLOGY.output_prefixes)(item)
+    done.record.data["when"] = datetime.date(2016, 8, 25)  # no YAML reader here makes one; a later one might
+    marshalled, _data = packed = pack([done])
+    assert not marshalled
+    assert as_sent(unpack(packed, [item])[0]) == as_sent(done)
 
 
 def canonical(data: bytes, format) -> set[str]:

@@ -72,6 +72,9 @@ class Refused:
     def __repr__(self) -> str:
         return "REFUSED"
 
+    def __reduce__(self) -> str:
+        return "REFUSED"  # one of it, in every process: pickled as a name, found again as the same object
+
 
 REFUSED = Refused()
 
