@@ -65,3 +65,30 @@ def test_a_writer_that_fails_fails_the_run(shapes, ontology):
 
     with pytest.raises(RuntimeError, match="could not be written"):
         validate_streamed(shapes, write)
+
+
+def test_the_engine_beside_the_checks_hands_the_interpreter_over_quickly_and_restores_it(ontology, monkeypatch):
+    """While the engine runs in its thread, the interpreter changes hands every 0.5 ms (so that
+    its feeder is not kept waiting by the checks), and afterwards as often as before, even when
+    the engine fails: a watching process runs builds for hours."""
+    import sys
+
+    from dangjian.map import Mapped
+    from dangjian.validate import shacl
+
+    seen = []
+
+    def engine(mapped, ontology, extra):
+        seen.append(sys.getswitchinterval())
+        if len(seen) == 2:
+            raise RuntimeError("the engine failed")
+        return []
+
+    monkeypatch.setitem(shacl.ENGINES, "shacl", engine)
+    before = sys.getswitchinterval()
+    assert shacl.ShapesBeside(Mapped(ontology), ontology).problems(set()) == []
+    assert sys.getswitchinterval() == before
+    with pytest.raises(RuntimeError, match="engine failed"):
+        shacl.ShapesBeside(Mapped(ontology), ontology).problems(set())
+    assert sys.getswitchinterval() == before
+    assert seen == [shacl.QUICK_HANDOVER] * 2 and shacl.QUICK_HANDOVER < before
