@@ -16,6 +16,7 @@ import marshal
 import multiprocessing
 import os
 import pickle
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,6 +72,10 @@ class Processor:
 
     def __call__(self, item: tuple[Path, Kind, str]) -> Processed:
         return self.many([item])[0]
+
+    def in_batches(self, items: list[tuple[Path, Kind, str]]) -> Iterator[list[Processed]]:
+        for start in range(0, len(items), BATCH):
+            yield self.many(items[start:start + BATCH])
 
     def many(self, items: list[tuple[Path, Kind, str]]) -> list[Processed]:
         """The records of ``items``, stage by stage: every file read, then every record mapped,
@@ -150,7 +155,7 @@ def _start_worker(ontology: Ontology, prefixes: dict[str, str] | None, render: b
 
 def _run_chunk(span: tuple[int, int]) -> tuple[bool, bytes]:
     start, end = span
-    return pack([done for at in range(start, end, BATCH) for done in _worker.many(_items[at:min(at + BATCH, end)])])
+    return pack([done for batch in _worker.in_batches(_items[start:end]) for done in batch])
 
 
 # --- sending results back --------------------------------------------------------------------
@@ -218,10 +223,10 @@ def process_files(items: list[tuple[Path, Kind, str]], ontology: Ontology, prefi
         if workers == 1 or len(items) < PARALLEL_FROM:
             processor = Processor(ontology, prefixes, render, texts)
             results = []
-            for start in range(0, len(items), BATCH):
-                results += processor.many(items[start:start + BATCH])
+            for batch in processor.in_batches(items):
+                results += batch
                 if progress:
-                    progress(min(BATCH, len(items) - start))
+                    progress(len(batch))
             return results
         size = max(64, min(1024, len(items) // (workers * 8)))
         spans = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
