@@ -33,6 +33,7 @@ POLICY_FORMS = [
     ("“{n}加强{n}到位”", "campaign"), ("村党组织书记专职化管理", "measure"), ("“强基工程”", "programme"),
     ("《关于加强{place}基层党建工作的意见》", "document"), ("服务群众专项经费制度", "system"), ("“一线为民工作法”", "model"),
 ]
+# Every sum of money states its period (the shapes require one), so each CNY measure has one.
 MEASURES = [
     ("village-secretary-monthly-pay", "村党组织书记月报酬", "CNY", "month"),
     ("village-heads-annual-pay", "村“两委”正职年报酬", "CNY", "year"),
@@ -41,6 +42,7 @@ MEASURES = [
     ("village-service-funding", "服务群众专项经费", "CNY", "year"),
     ("trained-cadres", "参训人员", "person-time", None),
 ]
+POLICY_STATUSES = ["in-force", "adopted", "trial", "proposed"]
 NUMERALS = "一二三四五六七八九"
 VALUES = [1100, 880, 16300, 13000, 26400, 75000, 200, 600, 5000, 20000]
 UNIT_WORDS = {"CNY": "元", "square-metre": "平方米", "person-time": "人次"}
@@ -204,7 +206,8 @@ def generate(root: Path, size: int, seed: int = 1, invalid_share: float = 0.01, 
         form, policy_type = rng.choice(POLICY_FORMS)
         name = form.format(n=rng.choice(NUMERALS), place=rng.choice(CITY_WORDS) + "州")
         emit("policy", "policies", record_id,
-             f"id: {record_id}\nlabel: {name}\npolicy_type: {policy_type}\nrun_by: {writer.pick('organisation')}\n"
+             f"id: {record_id}\nlabel: {name}\npolicy_type: {policy_type}\nstatus: {POLICY_STATUSES[n % len(POLICY_STATUSES)]}\n"
+             f"run_by: {writer.pick('organisation')}\n"
              f"place: {rng.choice(places)}\nyear: {2010 + n % 10}\nsource: {writer.pick('source')}\n")
     for n in range(quota.get("amount", 1)):
         record_id = f"amount-{n}"

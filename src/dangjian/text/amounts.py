@@ -32,7 +32,7 @@ The grammar read
   ``exact``: its ends are stated limits. A bound word in front of the first amount of a list covers the list: in
   不低于600平方米和200平方米 both are ``at-least``.
 - **period**: 每月, 月收入 (月 + 收入/报酬/薪/工资/补贴…), 月均, /月 → ``month``; 每年, 年均, 年平均, 年报酬…, /年 →
-  ``year``. **per**: 每人 每名 人均 /人 → ``person``; 每村 每个行政村 村均 → ``village``; 每社区 → ``community``;
+  ``year``; 一次性 → ``once`` (a one-off sum). **per**: 每人 每名 人均 /人 → ``person``; 每村 每个行政村 村均 → ``village``; 每社区 → ``community``;
   每乡镇 → ``township``; 每个…项目 → ``project``; 每户 户均 → ``household``.
 - ``text`` runs from the first per/period/bound word to the last suffix when they are joined to the number, directly or
   through one short link of at most four Han characters after a per or period word or after 至少/最多
@@ -82,7 +82,7 @@ from decimal import Context, Decimal
 
 from dangjian.text.numerals import DIGITS, NUMERAL_CHARS, ChineseNumber, read_chinese, to_chinese
 
-__all__ = ["AmountMention", "read_amounts", "read_amount", "format_amount", "change_pairs", "normalize"]
+__all__ = ["AmountMention", "read_amounts", "read_amount", "format_amount", "change_pairs", "normalize", "periods_stated"]
 
 # Enough precision that scaling a written number (1154.48 × 10000) is always exact, given that no number of more
 # than _MAX_DIGITS digits is an amount (longer runs are identifiers; 10^30 is far beyond any stated quantity).
@@ -205,7 +205,7 @@ _BOUND_SUFFIX_RE = re.compile("|".join(sorted(_BOUND_SUFFIXES, key=len, reverse=
 _LINK_CHAR = r"(?:(?![的由从较比和与及或、一二两三四五六七八九十百千万亿零〇])[\u4e00-\u9fff])"
 _GAPPED_BOUND_RE = re.compile(rf"(?P<word>至少|最少|最多|至多){_LINK_CHAR}{{1,4}}\Z")
 
-_PERIOD_WORD = (r"每年|每月|年均|年平均|月均|月平均"
+_PERIOD_WORD = (r"一次性|每年|每月|年均|年平均|月均|月平均"
                 r"|(?<![今去明前后上下本当全半同往历次首末元\d一二两三四五六七八九十百千万亿零〇])[年月]"
                 r"(?:收入|报酬|薪酬|薪|工资|补贴|津贴|经费)")
 _PER_WORD = (r"每(?:一?个)?(?:行政村|村|社区|乡镇|乡|镇|人|名|户|家庭)|每(?:一?个)?[\u4e00-\u9fff]{0,12}?项目"
@@ -246,7 +246,18 @@ def _per_code(word: str) -> str:
 
 
 def _period_code(word: str) -> str:
+    if word == "一次性":
+        return "once"
     return "month" if "月" in word else "year"
+
+
+def periods_stated(text: str) -> set[str]:
+    """The period of every period word anywhere in a text (每年 …, 月收入 …, /月, 一次性), whichever
+    amount it heads: what a quote says about how often, beyond each amount's own clause."""
+    norm = normalize(text)
+    found = {_period_code(m.group()) for m in _PERIOD_WORD_RE.finditer(norm)}
+    found |= {_period_code(m.group(1)) for m in _SLASH_RE.finditer(norm) if m.group(1) in ("月", "年")}
+    return found
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -799,6 +810,7 @@ _BOUND_PREFIX_WORDS = {"exact": "", "at-least": "不低于", "at-most": "不超�
 _PER_PREFIX_WORDS = {"person": "每人", "village": "每村", "community": "每社区", "township": "每乡镇",
                      "project": "每个项目", "household": "每户"}
 _PERIOD_SUFFIXES = {"month": "/月", "year": "/年"}
+_PERIOD_PREFIXES = {"once": "一次性"}
 _SCALE_WORDS = {v: k for k, v in _SCALES.items()}
 
 
@@ -842,4 +854,4 @@ def format_amount(m: AmountMention) -> str:
         return "每" + core
     per = _PER_PREFIX_WORDS.get(m.per or "", "")
     bound = _BOUND_PREFIX_WORDS[m.bound]
-    return f"{per}{bound}{core}{_PERIOD_SUFFIXES.get(m.period or '', '')}"
+    return f"{per}{_PERIOD_PREFIXES.get(m.period or '', '')}{bound}{core}{_PERIOD_SUFFIXES.get(m.period or '', '')}"

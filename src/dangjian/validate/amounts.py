@@ -8,7 +8,10 @@ written as the record's ``as_written`` (or the quote's only amount, when there i
   fraction (1∶0.8∶0.7, 三分之一), compared as numbers (16300 = 16300.00);
 - the currency (元 is CNY) or the unit;
 - the bound (不低于 at-least, 以下 at-most, 余 more-than, 近 nearly, 约 approximately …);
-- the period: a record gives ``period`` exactly when its quote states one (年平均, 元/月, 每年);
+- the period: where the amount's clause states one (年平均, 元/月, 每年, 一次性) the record gives the same; a
+  recurring period (month, year) the clause does not state must be stated elsewhere in the quote (新增投入2420万元
+  is yearly because its quoted sentence says 每年); ``once`` and ``unstated`` need no words (that every sum of
+  money has a period is the shapes' rule);
 - the allocation unit and the year, where the quote states them (每村 per village, 2012年的3.1万元);
 - for 由A提高到B, the newer amount names the older with ``previous``.
 
@@ -28,6 +31,7 @@ from .sources import squeeze, texts_of
 
 SCHEMA = "http://schema.org/"
 CURRENCY_UNITS = {"CNY"}  # reader unit codes that are currencies, not units
+UNWORDED_PERIODS = ("once", "unstated")  # periods a record may give with no word for them in its quote
 
 
 def number(value) -> Decimal | None:
@@ -94,10 +98,13 @@ class AmountChecker:
         return None
 
     def check(self, record) -> None:
+        from ..text.amounts import periods_stated
+
         data, k = record.data, self.k
         m = self.mention(record)
         if m is None:
             return
+        quote = texts_of(data.get(k["quote"]), self.ontology.default_language)[0][2]
         said = f"(read from “{m.text}”)"
         # the number
         if m.parts is not None:
@@ -125,11 +132,12 @@ class AmountChecker:
         # bound, period, per, year
         if data.get(k["bound"]) != m.bound:
             self.add(record, k["bound"], f"the quote states the bound {m.bound} {said}, not {data.get(k['bound'])}")
-        if data.get(k["period"]) != m.period:
-            if m.period is None:
-                self.add(record, k["period"], f"the quote states no period {said}; remove period, or quote the words that give it")
-            else:
-                self.add(record, k["period"], f"the quote states the period {m.period} {said}; write period: {m.period}")
+        period = data.get(k["period"])
+        if m.period is not None and period != m.period:
+            self.add(record, k["period"], f"the quote states the period {m.period} {said}; write period: {m.period}")
+        elif m.period is None and period is not None and period not in UNWORDED_PERIODS and period not in periods_stated(quote):
+            self.add(record, k["period"], f"the quote states no period {said}; quote the words that give it (每年, 年平均, /月 …), "
+                                          f"or write {' or '.join(UNWORDED_PERIODS)}, or remove period")
         if m.per is not None and data.get(k["per"]) != m.per:
             self.add(record, k["per"], f"the quote states an amount per {m.per} {said}; write per: {m.per}")
         if m.year is not None and number(data.get(k["year"])) != m.year:
