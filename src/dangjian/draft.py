@@ -214,6 +214,8 @@ def amount_record(text: str, mention: AmountMention, source_id: str, number: int
     fields.append(Field("bound", mention.bound, SUGGESTION))
     if mention.period:
         fields.append(Field("period", mention.period, SUGGESTION))
+    elif mention.unit == "CNY":  # every sum of money needs one; the quote's clause gives none to suggest
+        fields.append(Field("period", None, "required for money: once, month, year, or unstated where the text does not say"))
     if mention.per:
         fields.append(Field("per", mention.per, SUGGESTION))
     if mention.year:
