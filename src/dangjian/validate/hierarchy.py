@@ -13,6 +13,7 @@ and a place's division code lies under the code of the place it lies within.
 
 from __future__ import annotations
 
+from ..divisions.codelist import division_codes
 from ..load.companions import RecordFiles
 from ..map import Mapped
 from ..ontology import Ontology
@@ -147,7 +148,10 @@ def significant(code: str) -> str:
 
 
 def check_division_codes(records, files: RecordFiles, ontology: Ontology) -> list[Problem]:
-    code_key = ontology.key_for(ontology.vocabulary_iri + "divisionCode")
+    code_list = division_codes(ontology)
+    if code_list is None:
+        return []
+    code_key = code_list.key
     within_key = ontology.key_for(SCHEMA + "containedInPlace")
 
     def code(record):
