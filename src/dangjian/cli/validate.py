@@ -42,4 +42,16 @@ def validate_command(paths: tuple[Path, ...], output_format: str) -> None:
     else:
         click.echo(render_text(verdict.problems), nl=False)
         err(count_line(verdict.problems, checked))
+        if not divisions_installed(project):
+            err("division codes not checked against their code list: it is not installed (make divisions)")
     raise SystemExit(1 if verdict.problems else 0)
+
+
+def divisions_installed(project) -> bool:
+    from ..divisions.store import open_divisions
+    from ..ontology import Ontology
+
+    divisions = open_divisions(project, Ontology(project.ontology))
+    if divisions is not None:
+        divisions.close()
+    return divisions is not None
