@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import rdflib
 from rdflib.namespace import DCAT, DCTERMS
@@ -38,7 +39,8 @@ class CodeList:
         return self.title.get(language) or next(iter(self.title.values()), self.iri)
 
 
-def code_lists(ontology: Ontology) -> list[CodeList]:
+@lru_cache(maxsize=8)  # asked for each record the build derives statements for
+def code_lists(ontology: Ontology) -> tuple[CodeList, ...]:
     """Every property of the vocabulary that takes its values from a code list."""
     graph = ontology.vocabulary_graph
     dj = rdflib.Namespace(ontology.vocabulary_iri)
@@ -52,7 +54,7 @@ def code_lists(ontology: Ontology) -> list[CodeList]:
         out.append(CodeList(predicate=str(predicate), key=ontology.key_for(str(predicate)), iri=str(dataset), title=title,
                             valid=str(graph.value(dataset, DCTERMS.valid)), package=str(graph.value(copy, DCTERMS.identifier)),
                             sha512=str(graph.value(checksum, SPDX.checksumValue)).lower()))
-    return out
+    return tuple(out)
 
 
 def division_codes(ontology: Ontology) -> CodeList | None:
