@@ -18,6 +18,8 @@ COMMITTEE_WORDS = ("村民委员会", "居民委员会", "村委会", "居委会
 LEVEL_WORDS = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "街道", "苏木", "社区",
                "省", "市", "盟", "州", "县", "区", "旗", "镇", "乡", "村")
 SHORTEST = 2
+# Names the list gives the groupings of a municipality's districts and counties: no place is so called.
+PLACEHOLDERS = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
 
 
 def full_forms(name: str) -> set[str]:
@@ -44,3 +46,7 @@ def short_forms(name: str) -> set[str]:
 def names_match(label: str, name: str) -> bool:
     """Whether a record labelled ``label`` may be the division the list calls ``name``."""
     return label in full_forms(name)
+
+
+def ends_with_level_word(form: str) -> bool:
+    return form.endswith(LEVEL_WORDS)
