@@ -41,9 +41,9 @@ def validate_command(paths: tuple[Path, ...], output_format: str) -> None:
         click.echo(render_json(verdict.problems, checked), nl=False)
     else:
         click.echo(render_text(verdict.problems), nl=False)
-        err(count_line(verdict.problems, checked))
         if not divisions_installed(project):
             err("division codes not checked against their code list: it is not installed (make divisions)")
+        err(count_line(verdict.problems, checked))
     raise SystemExit(1 if verdict.problems else 0)
 
 
