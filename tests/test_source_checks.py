@@ -101,7 +101,7 @@ def test_as_written_must_be_in_the_quote(sandbox):
 
 AGREEMENT = [
     ("unit", "amounts/suzhou-2015-village-venue-floor-area.yaml", "unit: square-metre", "unit: mu",
-     "records/amounts/suzhou-2015-village-venue-floor-area.yaml:4:7: unit: the quote states an amount in square-metre (read from “200平方米以下”); write unit: square-metre"),
+     "records/amounts/suzhou-2015-village-venue-floor-area.yaml:6:7: unit: the quote states an amount in square-metre (read from “200平方米以下”); write unit: square-metre"),
     ("currency", "amounts/suzhou-2015-village-venue-subsidy.yaml", "currency: CNY", "unit: item",
      "records/amounts/suzhou-2015-village-venue-subsidy.yaml:14:13: currency: the quote states an amount in CNY (read from “每村补贴7.5万元”); write currency: CNY"),
     ("bound", "amounts/suzhou-2015-other-village-cadre-annual-pay.yaml", "bound: at-least", "bound: exact",
@@ -117,7 +117,7 @@ AGREEMENT = [
     ("year", "amounts/hefei-2014-empty-shell-villages.yaml", "year: 2014", "year: 2015",
      "records/amounts/hefei-2014-empty-shell-villages.yaml:9:7: year: the quote ties the amount to 2014 (read from “355个”); write year: 2014"),
     ("range", "amounts/nanzhao-township-signboard-costs.yaml", "max: 80000", "max: 90000",
-     "records/amounts/nanzhao-township-signboard-costs.yaml:4:6: max: the quote states a range of 70000 to 80000 (read from “七八万元”), so max: 80000, not 90000"),
+     "records/amounts/nanzhao-township-signboard-costs.yaml:6:6: max: the quote states a range of 70000 to 80000 (read from “七八万元”), so max: 80000, not 90000"),
     ("ratio", "amounts/nanyang-basic-pay-ratio.yaml", "parts: [1, 0.8, 0.7]", "parts: [1, 0.7, 0.8]",
      "records/amounts/nanyang-basic-pay-ratio.yaml:3:8: parts: the quote states the parts 1:0.8:0.7 (read from “1∶0.8∶0.7”); write parts: [1, 0.8, 0.7]"),
     ("fraction", "amounts/suzhou-2015-party-building-staff-share.yaml", "parts: [1, 3]", "parts: [1, 4]",
@@ -149,6 +149,8 @@ def test_a_division_code_outside_its_parent(sandbox):
     edit(sandbox, "places/huainan.yaml", 'division_code: "340400"', 'division_code: "410400"')
     edit(sandbox, "places/nanyang.yaml", 'division_code: "411300"', 'division_code: "410000"')
     assert problems(sandbox) == [
+        'records/places/datong-district.yaml:5:16: division_code: 340402 does not lie under 410400, the code of `huainan` above it: '
+        'a code begins with the digits of the division it lies in (4104…) and differs from it',
         'records/places/huainan.yaml:5:16: division_code: 410400 does not lie under 340000, the code of `anhui` above it: '
         'a code begins with the digits of the division it lies in (34…) and differs from it',
         'records/places/nanyang.yaml:5:16: division_code: 410000 does not lie under 410000, the code of `henan` above it: '
@@ -156,10 +158,10 @@ def test_a_division_code_outside_its_parent(sandbox):
 
 
 def test_a_code_is_checked_against_the_nearest_place_above_with_one(sandbox):
-    edit(sandbox, "places/daping-village.yaml", "level: village\n", 'level: village\ndivision_code: "341302001001"\n')
+    edit(sandbox, "places/daping-village.yaml", 'division_code: "411326110239"', 'division_code: "341302001001"')
     found = problems(sandbox)
-    assert found == ['records/places/daping-village.yaml:4:16: division_code: 341302001001 does not lie under 411300, the code of '
-                     '`nanyang` above it: a code begins with the digits of the division it lies in (4113…) and differs from it']
+    assert found == ['records/places/daping-village.yaml:5:16: division_code: 341302001001 does not lie under 411326110, the code of '
+                     '`shangji-town` above it: a code begins with the digits of the division it lies in (411326110…) and differs from it']
 
 
 def test_parent_organisations_and_places_form_no_cycles(sandbox):
@@ -187,7 +189,7 @@ def test_a_quick_rebuild_checks_sources_as_a_full_validation_does(sandbox):
     with pytest.raises(BuildFailed) as failed:
         build(sandbox.project)
     quick = [str(p) for p in failed.value.verdict.problems]
-    assert quick == problems(sandbox) and len(quick) == 2
+    assert quick == problems(sandbox) and len(quick) == 5  # the quote; nanyang, and the three counties under it
 
 
 def test_a_record_with_a_problem_of_its_own_is_not_checked_against_its_source(sandbox):
