@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,11 +35,25 @@ class Verdict:
         return not self.problems
 
 
+_DID_YOU_MEAN = re.compile(r"unknown key; did you mean `([a-z_]+)`")
+
+
 def first_word_wins(problems: list[Problem]) -> list[Problem]:
     """Where the reader already refused a value (a YAML 1.1 trap, say), later checks of that
-    same value add nothing: keep the reader's message alone at that place."""
+    same value add nothing: keep the reader's message alone at that place. Likewise a shape that
+    finds a key missing (reported away from the key, at the record) says nothing new where the key
+    is written but its value was refused (`period:` left empty)."""
     read_at = {(p.path, p.line, p.column) for p in problems if p.rule == "yaml"}
-    return [p for p in problems if p.rule == "yaml" or (p.path, p.line, p.column) not in read_at]
+    refused: dict[tuple[str, str], set[int]] = {}
+    for p in problems:
+        if p.rule in ("yaml", "record"):
+            refused.setdefault((p.path, p.key.split(".")[0]), set()).add(p.line)
+            meant = _DID_YOU_MEAN.search(p.message)  # `peroid:` is the `period:` a shape finds missing
+            if meant:
+                refused.setdefault((p.path, meant.group(1)), set()).add(p.line)
+    return [p for p in problems if p.rule == "yaml" or (
+        (p.path, p.line, p.column) not in read_at
+        and not (p.rule.startswith("shacl") and p.line not in refused.get((p.path, p.key), {p.line})))]
 
 
 def check_project(project: Project, ontology: Ontology | None = None, only: list[Path] | None = None,
