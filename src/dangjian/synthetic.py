@@ -14,14 +14,14 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from .text.slug import english_place_name, pinyin_word
+
 # Used when no curated records are at hand: roughly what one article yields.
 DEFAULT_PROPORTIONS = {
     "source": 1, "place": 6, "organisation": 10, "policy": 6, "measure": 3, "amount": 14, "person": 3, "post": 3,
 }
 
 PROVINCES = ["安徽", "河南", "江苏", "浙江", "山东", "湖北", "湖南", "江西", "福建", "四川", "贵州", "云南", "陕西", "甘肃", "河北", "山西"]
-PROVINCES_EN = ["Anhui", "Henan", "Jiangsu", "Zhejiang", "Shandong", "Hubei", "Hunan", "Jiangxi", "Fujian", "Sichuan", "Guizhou",
-                "Yunnan", "Shaanxi", "Gansu", "Hebei", "Shanxi"]
 CITY_WORDS = ["宿", "淮", "合", "南", "阜", "亳", "六", "池", "滁", "铜", "芜", "蚌", "黄", "宣", "马", "安", "信", "商", "周", "驻", "洛", "许", "漯", "鹤", "濮", "焦", "新", "开", "郑", "平"]
 CITY_TAILS = ["州", "阳", "山", "城", "肥", "南", "江", "安", "丘", "口", "都", "庆"]
 COUNTY_TAILS = ["县", "区"]
@@ -56,33 +56,14 @@ MEASURES = [
 ]
 NUMERALS = "一二三四五六七八九"
 NUMERALS_EN = ["One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine"]
-# Level words a place name ends with, and the English word after its name.
-LEVELS_EN = {"县": "County", "区": "District", "镇": "Town", "乡": "Township", "街道": "Subdistrict"}
 VALUES = [1100, 880, 16300, 13000, 26400, 75000, 200, 600, 5000, 20000]
 UNIT_WORDS = {"CNY": "元", "square-metre": "平方米", "person-time": "人次"}
 PERIOD_WORDS = {"month": "月", "year": "年"}
 
 
-def pinyin_name(chinese: str) -> str:
-    """A name in pinyin, as one capitalised word (宿龙州 -> Sulongzhou)."""
-    from pypinyin import lazy_pinyin
-
-    return "".join(lazy_pinyin(chinese)).capitalize()
-
-
 def person_name(chinese: str) -> str:
     """A personal name in pinyin, family name first (李建国 -> Li Jianguo)."""
-    return f"{pinyin_name(chinese[0])} {pinyin_name(chinese[1:])}"
-
-
-def place_name(chinese: str) -> str:
-    """A place name in English: 安徽省 -> Anhui Province, 宿龙县 -> Sulong County, 宿龙州 -> Sulongzhou."""
-    if chinese.endswith("省"):
-        return f"{PROVINCES_EN[PROVINCES.index(chinese[:-1])]} Province"
-    for word, english in LEVELS_EN.items():
-        if chinese.endswith(word):
-            return f"{pinyin_name(chinese[:-len(word)])} {english}"
-    return pinyin_name(chinese)
+    return f"{pinyin_word(chinese[0])} {pinyin_word(chinese[1:])}"
 
 
 def label_lines(chinese: str, english: str) -> str:
@@ -231,13 +212,13 @@ def generate(root: Path, size: int, seed: int = 1, invalid_share: float = 0.01, 
         name = (PROVINCES[n % 16] + "省") if n < 16 else rng.choice(CITY_WORDS) + rng.choice(VILLAGE_WORDS) + rng.choice(CITY_TAILS + COUNTY_TAILS + TOWN_TAILS)
         within = f"within: {parent}\n" if parent else ""
         emit("place", "places", record_id,
-             f"id: {record_id}\n{label_lines(name, place_name(name))}level: {level}\n{within}source: {writer.pick('source')}\n")
+             f"id: {record_id}\n{label_lines(name, english_place_name(name))}level: {level}\n{within}source: {writer.pick('source')}\n")
         places.append(record_id)
     for n in range(quota.get("organisation", 1)):
         record_id = f"org-{n}"
         form, english, classification = rng.choice(ORG_FORMS)
         place = rng.choice(CITY_WORDS) + rng.choice(CITY_TAILS)
-        name, english = form.format(place=place), english.format(place=pinyin_name(place))
+        name, english = form.format(place=place), english.format(place=pinyin_word(place))
         parent = f"parent: {writer.pick('organisation')}\n" if n and rng.random() < 0.6 else ""
         emit("organisation", "organisations", record_id,
              f"id: {record_id}\n{label_lines(name, english)}classification: {classification}\n{parent}area_served: {rng.choice(places)}\nsource: {writer.pick('source')}\n")
@@ -253,7 +234,7 @@ def generate(root: Path, size: int, seed: int = 1, invalid_share: float = 0.01, 
         form, english, policy_type = rng.choice(POLICY_FORMS)
         numeral, place = rng.randrange(len(NUMERALS)), rng.choice(CITY_WORDS) + "州"
         name = form.format(n=NUMERALS[numeral], place=place)
-        english = english.format(n=NUMERALS_EN[numeral], place=pinyin_name(place))
+        english = english.format(n=NUMERALS_EN[numeral], place=pinyin_word(place))
         emit("policy", "policies", record_id,
              f"id: {record_id}\n{label_lines(name, english)}policy_type: {policy_type}\nrun_by: {writer.pick('organisation')}\n"
              f"place: {rng.choice(places)}\nyear: {2010 + n % 10}\nsource: {writer.pick('source')}\n")
