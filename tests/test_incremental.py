@@ -38,7 +38,7 @@ EDITS = [
     ("note: {en: edited}\n", ""),
     ("value: 1100\n", "value: 1100.00\n"),
     ("year: 2013", "year: 2014"),
-    ("label: ", "label: 改"),
+    ("  zh-Hans: ", "  zh-Hans: 改"),
 ]
 
 
@@ -83,7 +83,7 @@ def test_rebuilds_equal_full_builds(project, tmp_path, member_size):
         if action in ("edit", "two"):
             for path in rng.sample(files, 2 if action == "two" else 1):
                 text = path.read_text(encoding="utf-8")
-                old, new = next(((o, n) for o, n in rng.sample(EDITS, len(EDITS)) if o in text), ("label: ", "label: 新"))
+                old, new = next(((o, n) for o, n in rng.sample(EDITS, len(EDITS)) if o in text), ("  zh-Hans: ", "  zh-Hans: 新"))
                 path.write_text(text.replace(old, new, 1), encoding="utf-8")
         elif action == "add":
             source = rng.choice([f for f in files if f.parent.name == "amounts"])
@@ -150,7 +150,7 @@ def test_an_index_that_does_not_describe_the_gzip_members_means_a_full_build(pro
         members["dangjian.nt.gz"] = members["dangjian.nt.gz"][:-1]  # one member fewer than the runs
         connection.execute("update meta set value = ? where key = 'members'", (json.dumps(members),))
     amount = next((project.root / "records" / "amounts").glob("*.yaml"))
-    amount.write_text(amount.read_text(encoding="utf-8").replace("label: ", "label: 改", 1), encoding="utf-8")
+    amount.write_text(amount.read_text(encoding="utf-8").replace("  zh-Hans: ", "  zh-Hans: 改", 1), encoding="utf-8")
     assert build(project).changed is None
 
 
@@ -165,6 +165,6 @@ def test_rows_out_of_subject_order_mean_a_full_build(project, tmp_path):
     columns = index.ordered_columns(meta)
     index.write(meta, False, [column[1:] + column[:1] for column in columns])  # the first row moved last
     edited = sorted((project.root / "records" / "amounts").glob("*.yaml"))[0]
-    edited.write_text(edited.read_text(encoding="utf-8").replace("label: ", "label: 改", 1), encoding="utf-8")
+    edited.write_text(edited.read_text(encoding="utf-8").replace("  zh-Hans: ", "  zh-Hans: 改", 1), encoding="utf-8")
     assert build(project).changed is None
     assert files_of(project.root / "dist") == full_build(project, tmp_path)

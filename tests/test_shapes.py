@@ -28,6 +28,7 @@ PARAMETERS = {
     SH.minCount: "MinCount", SH.maxCount: "MaxCount", SH.datatype: "Datatype", SH["class"]: "Class",
     SH.pattern: "Pattern", SH.languageIn: "LanguageIn", SH.uniqueLang: "UniqueLang", SH["in"]: "In",
     SH.minInclusive: "MinInclusive", SH.lessThan: "LessThan", SH.xone: "Xone", SH["or"]: "Or", SH.closed: "Closed",
+    SH.qualifiedMinCount: "QualifiedMinCount",
 }
 
 

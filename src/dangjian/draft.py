@@ -16,6 +16,10 @@ What it finds:
   recorded is drafted with ``division_code`` and ``within`` (its parent's record, drafted or not),
   a recorded one is listed with the code it has or should have.
 
+Every label is drafted in Chinese and English: a place's English name is suggested from its
+pinyin and level word (九龙岗镇 → Jiulonggang Town); other English labels are left empty, marked
+as a suggestion to fill in (validation refuses empty text).
+
 Every draft is marked twice. Each value it suggests carries a ``# suggestion`` comment, and each
 record has ``draft: true``. That key is no key of the record format, so a draft does not
 validate as a finished record: ``dangjian validate`` refuses it, saying that it is a draft to
@@ -63,6 +67,7 @@ class Field:
     key: str
     value: object = None  # None: a comment line only
     comment: str | None = None
+    entries: list[Field] | None = None  # a mapping written as a block, each entry with its comment
 
 
 @dataclass
@@ -82,7 +87,10 @@ class DraftRecord:
     def yaml(self) -> str:
         lines = []
         for f in self.fields:
-            if f.value is None:
+            if f.entries:
+                lines.append(f"{f.key}:")
+                lines += [f"  {e.key}: {scalar(e.value)}" + (f"  {e.comment}" if e.comment else "") for e in f.entries]
+            elif f.value is None:
                 lines.append(f"# {f.key}: {f.comment or ''}".rstrip())
             else:
                 lines.append(f"{f.key}: {scalar(f.value)}" + (f"  {f.comment}" if f.comment else ""))
@@ -228,12 +236,22 @@ def text_value(value: str, language: str):
     return value if language == "zh-Hans" else {language: value}
 
 
+def label_field(chinese: str, language: str, comment: str, english: str | None = None) -> Field:
+    """A label in the text's script with an English one beside it: the suggested one, or an
+    empty one to fill in (docs/english-labels.md has the glossary)."""
+    if english:
+        en = Field("en", english, SUGGESTION + ": pinyin and level word; check the place's usual English form")
+    else:
+        en = Field("en", "", SUGGESTION + ": fill in the English label, a faithful translation of the Chinese")
+    return Field("label", entries=[Field(language, chinese, comment), en])
+
+
 def amount_record(text: str, mention: AmountMention, source_id: str, number: int, language: str) -> DraftRecord:
     start, end = quote_span(text, mention)
     quote = text[start:end]
     fields = [Field("id", f"{source_id}-amount-{number:02d}", "# suggestion: name it after what it measures"),
               Field(DRAFT_KEY, True, "# delete when reviewed"),
-              Field("label", text_value(quote, language), SUGGESTION + ": rewrite as a name (place, what, year)")]
+              label_field(quote, language, SUGGESTION + ": rewrite as a name (place, what, year)")]
     if mention.parts is not None:
         fields.append(Field("parts", list(mention.parts), SUGGESTION))
     elif mention.value is None:
@@ -318,7 +336,7 @@ def make_draft(text: str, source_id: str, project, segmenter=None, existing: dic
     (search form) to kind/id; ``divisions``, the installed code list, if any; ``place_codes`` maps
     the division codes of place records to their ids."""
     from .search.segment import Segmenter
-    from .text.slug import suggest
+    from .text.slug import english_place_name, suggest
 
     segmenter = segmenter or Segmenter(project.cache / "jieba")
     existing = dict(existing or {})
@@ -348,7 +366,8 @@ def make_draft(text: str, source_id: str, project, segmenter=None, existing: dic
         existing[f"{kind}/{record_id}"] = simplified(written)
         fields = [Field("id", record_id, SUGGESTION + (" (" + "; ".join(suggestion.notes) + ")" if suggestion.notes else "")),
                   Field(DRAFT_KEY, True, "# delete when reviewed"),
-                  Field("label", text_value(written, language), SUGGESTION + ": the full name, as the text gives it")]
+                  label_field(written, language, SUGGESTION + ": the full name, as the text gives it",
+                              english_place_name(written) if kind == "place" else None)]
         if kind == "place":
             level = classify(form, PLACE_LEVELS)
             fields.append(Field("level", level, SUGGESTION) if level else Field("level", None, "required: province, city, county, town, village …"))
@@ -364,6 +383,7 @@ def make_draft(text: str, source_id: str, project, segmenter=None, existing: dic
     if not source_exists:
         first_line = title or next((line.strip() for line in text.splitlines() if line.strip()), source_id)
         fields = [Field("id", source_id), Field(DRAFT_KEY, True, "# delete when reviewed"),
+                  label_field(first_line, language, SUGGESTION + ": a short name (publisher date: subject)"),
                   Field("title", text_value(first_line, language), SUGGESTION + ": the headline (the first line)"),
                   Field("date", None, 'required (or date_note): "YYYY-MM-DD", as the page prints it'),
                   Field("publisher", None, "the organisation that published it"),

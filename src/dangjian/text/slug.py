@@ -24,6 +24,11 @@ READINGS_FILE = Path(__file__).parent / "readings.tsv"
 # Level words, longest first, and the word the id ends with ("" drops it).
 LEVEL_WORDS = [("自治区", ""), ("社区", "community"), ("街道", "subdistrict"), ("地区", "area"), ("省", ""),
                ("市", ""), ("区", "district"), ("县", "county"), ("镇", "town"), ("乡", "township"), ("村", "village")]
+# The word after a place's name in its English label (安徽省 Anhui Province, 大通区 Datong District);
+# a city goes by its name alone (合肥市 Hefei), as the curated records have it.
+ENGLISH_LEVEL_WORDS = {"自治区": "Autonomous Region", "社区": "Community", "街道": "Subdistrict", "地区": "Area",
+                       "省": "Province", "市": "", "区": "District", "县": "County", "镇": "Town", "乡": "Township",
+                       "村": "Village"}
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -89,6 +94,26 @@ def split_level(name: str) -> tuple[str, str]:
         if name.endswith(word) and len(name) > len(word) + 1:
             return name[: -len(word)], english
     return name, ""
+
+
+def english_place_name(name: str) -> str:
+    """A place's name in English: pinyin as one word, then its level word (九龙岗镇 → Jiulonggang Town)."""
+    from ..search.normalise import simplified
+
+    stem = simplified(name.strip())
+    level = ""
+    for word, _english in LEVEL_WORDS:
+        if stem.endswith(word) and len(stem) > len(word) + 1:
+            stem, level = stem[: -len(word)], ENGLISH_LEVEL_WORDS[word]
+            break
+    return " ".join(part for part in (pinyin_word(stem), level) if part)
+
+
+def pinyin_word(text: str) -> str:
+    """Pinyin as one capitalised word, with an apostrophe before a syllable that starts with a, o
+    or e (六安 → Lu'an, 方新荣 → Fangxinrong)."""
+    plain_syllables = [re.sub(r"\d", "", s).replace("v", "ü") for s in syllables(text)]
+    return "".join(("'" if i and s[:1] in "aoe" else "") + s for i, s in enumerate(plain_syllables)).capitalize()
 
 
 def words(text: str) -> list[str]:

@@ -294,13 +294,17 @@ class ResultReader:
             origin = self.mapped.origin(subject, path, value)
             if origin is None:
                 continue  # a statement no record made (the vocabulary's own); not a record's problem
-            key = origin.key
+            key, mark = origin.key, origin.mark
             if path and (subject, path) not in self.mapped.trace(self.mapped.record_of(subject)):
                 key = self.ontology.key_for(path[1:-1])  # a missing key: report it by name at the record
+            elif component == "QualifiedMinCount":
+                # a value missing beside others (label.en beside label.zh-Hans): at the key they share
+                key = key.split(".")[0]
+                mark = self.mapped.record_of(subject).key_mark(key)
             message = result.message
             if value is not None and component in _VALUE_COMPONENTS:
                 message = f"{message}, got {self.value_text(value)}"
-            out.append(Problem(origin.path, origin.mark.line, origin.mark.column, key, message, f"shacl:{component}", result.shape))
+            out.append(Problem(origin.path, mark.line, mark.column, key, message, f"shacl:{component}", result.shape))
         return sorted(set(out))
 
 
