@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dangjian.ontology import Ontology
+from dangjian.model.ontology import Ontology
 from dangjian.settings import Project
 
 REPO = Path(__file__).resolve().parent.parent
@@ -69,7 +69,7 @@ def sandbox(tmp_path, repo) -> Sandbox:
 def built_kb(tmp_path_factory, repo) -> Sandbox:
     """A copy of the project with the real records built into its dist/ (once per session):
     what `dangjian query` and the server read. Do not change it; use `sandbox` to break things."""
-    from dangjian.build import build
+    from dangjian.build.full import build
 
     root = tmp_path_factory.mktemp("built") / "kb"
     root.mkdir()

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from dangjian.build import build
-from dangjian.kb import KnowledgeBase
+from dangjian.build.full import build
+from dangjian.dataset.published import KnowledgeBase
 from dangjian.serve.app import create_app
 
 from linked import ServerThread, install, linked_project

@@ -11,8 +11,8 @@ import subprocess
 import pyoxigraph
 import pytest
 
-from dangjian.build import build
-from dangjian.kb import KnowledgeBase
+from dangjian.build.full import build
+from dangjian.dataset.published import KnowledgeBase
 from dangjian.serve.app import create_app
 
 from linked import ServerThread, free_port, get, install, linked_project

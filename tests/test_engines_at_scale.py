@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from dangjian.load.records import load_records
-from dangjian.map import map_records
+from dangjian.records.loader import load_records
+from dangjian.pipeline.mapper import map_records
 from dangjian.settings import Project
-from dangjian.synthetic import generate
-from dangjian.validate.shacl import run_fast_engine, run_reference_engine
+from dangjian.records.synthetic import generate
+from dangjian.checks.shacl import run_fast_engine, run_reference_engine
 
 SIZE = 10_000
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from dangjian.build import BuildFailed, build
-from dangjian.ontology import Ontology
+from dangjian.build.full import BuildFailed, build
+from dangjian.model.ontology import Ontology
 from dangjian.settings import Project
-from dangjian.synthetic import generate
-from dangjian.publish.bulk import BULK_DUMPS
-from dangjian.validate import validate_project
+from dangjian.records.synthetic import generate
+from dangjian.build.bulk import BULK_DUMPS
+from dangjian.checks.run import validate_project
 from test_dumps import gzip_members
 
 
@@ -58,11 +58,11 @@ def member_size(request, monkeypatch):
     build writes is kept in memory for the next rebuild in the same process (as in `dangjian
     build --watch`), or read back from its files each time (as by each `dangjian build`)."""
     if request.param == "index read back each time":
-        monkeypatch.setattr("dangjian.incremental.BuildIndex._keep", lambda *args: None)
-        monkeypatch.setattr("dangjian.incremental._kept", {})
+        monkeypatch.setattr("dangjian.build.index.BuildIndex._keep", lambda *args: None)
+        monkeypatch.setattr("dangjian.build.index._kept", {})
     elif request.param != "as built":
-        monkeypatch.setattr("dangjian.publish.bulk.RECORDS_PER_MEMBER", 4)
-        monkeypatch.setattr("dangjian.incremental.CHANGES_KEPT_APART", 3)
+        monkeypatch.setattr("dangjian.build.bulk.RECORDS_PER_MEMBER", 4)
+        monkeypatch.setattr("dangjian.build.index.CHANGES_KEPT_APART", 3)
     return request.param
 
 
@@ -157,7 +157,7 @@ def test_an_index_that_does_not_describe_the_gzip_members_means_a_full_build(pro
 def test_rows_out_of_subject_order_mean_a_full_build(project, tmp_path):
     """An index whose rows are not in subject order cannot be spliced from: the next build is a
     full one, and right (the rows' order is checked, not trusted)."""
-    from dangjian.incremental import BuildIndex
+    from dangjian.build.index import BuildIndex
 
     build(project)
     index = BuildIndex(project)

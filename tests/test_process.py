@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import dataclasses
 
-from dangjian.load.companions import cleaned_texts
-from dangjian.load.records import record_files
-from dangjian.process import Processor, process_files
+from dangjian.records.companions import cleaned_texts
+from dangjian.records.loader import record_files
+from dangjian.pipeline.process import Processor, process_files
 from dangjian.settings import Project
-from dangjian.synthetic import generate
+from dangjian.records.synthetic import generate
 
 
 def as_result(done) -> dict:
@@ -34,7 +34,7 @@ def test_a_batch_gives_each_record_what_it_gives_alone(tmp_path, repo, ontology,
     assert any(done.record is not None and done.problems for done in batch)
     assert sum(1 for done in batch if done.turtle and done.jsonld) > 300
     # In worker processes, as large builds run them (several batches to a chunk), the same again.
-    monkeypatch.setattr("dangjian.process.PARALLEL_FROM", 0)
-    monkeypatch.setattr("dangjian.process.BATCH", 16)
+    monkeypatch.setattr("dangjian.pipeline.process.PARALLEL_FROM", 0)
+    monkeypatch.setattr("dangjian.pipeline.process.BATCH", 16)
     parallel = process_files(items, ontology, ontology.output_prefixes, workers=2, texts=cleaned_texts(project, ontology))
     assert [as_result(done) for done in parallel] == [as_result(done) for done in alone]

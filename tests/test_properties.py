@@ -12,11 +12,11 @@ import pyoxigraph
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from dangjian.ontology import Ontology
-from dangjian.problems import Problem
-from dangjian.process import Processor, pack, unpack
-from dangjian.publish.jsonld import JsonLdWriter, jsonld_document
-from dangjian.publish.turtle import TurtleWriter
+from dangjian.model.ontology import Ontology
+from dangjian.model.problems import Problem
+from dangjian.pipeline.process import Processor, pack, unpack
+from dangjian.formats.jsonld import JsonLdWriter, jsonld_document
+from dangjian.formats.turtle import TurtleWriter
 
 REPO = Path(__file__).resolve().parent.parent
 ONTOLOGY = Ontology(REPO / "ontology")

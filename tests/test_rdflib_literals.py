@@ -30,7 +30,7 @@ def run_isolated(code: str) -> str:
     return result.stdout
 
 
-@pytest.mark.parametrize("module", ["dangjian.validate.shacl", "dangjian.rdfterms", "dangjian.ontology"])
+@pytest.mark.parametrize("module", ["dangjian.checks.shacl", "dangjian.model.rdfterms", "dangjian.model.ontology"])
 def test_the_modules_that_use_rdflib_turn_normalisation_off(module):
     out = run_isolated(f"""
         import {module}, rdflib
@@ -46,7 +46,7 @@ def test_the_modules_that_use_rdflib_turn_normalisation_off(module):
 def test_forms_survive_the_round_trip_between_pyoxigraph_and_rdflib():
     out = run_isolated(f"""
         import pyoxigraph
-        from dangjian.rdfterms import from_rdflib_graph, to_rdflib_graph
+        from dangjian.model.rdfterms import from_rdflib_graph, to_rdflib_graph
         triples = [pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in pyoxigraph.parse({DATA!r}.encode(), format=pyoxigraph.RdfFormat.N_TRIPLES)]
         back = from_rdflib_graph(to_rdflib_graph(triples))
         print(sorted(map(str, back)) == sorted(map(str, triples)), len(back))

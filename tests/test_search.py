@@ -10,8 +10,8 @@ import sys
 
 import pytest
 
-from dangjian.build import build
-from dangjian.kb import KnowledgeBase
+from dangjian.build.full import build
+from dangjian.dataset.published import KnowledgeBase
 from dangjian.search.domain import generate
 from dangjian.search.index import SearchIndex
 from dangjian.search.normalise import search_form, simplified

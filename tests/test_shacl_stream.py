@@ -11,7 +11,7 @@ import threading
 
 import pytest
 
-from dangjian.validate.shacl import _compiled_shapes, validate_streamed, vocabulary_ntriples
+from dangjian.checks.shacl import _compiled_shapes, validate_streamed, vocabulary_ntriples
 
 
 @pytest.fixture(scope="module")
@@ -73,8 +73,8 @@ def test_the_engine_beside_the_checks_hands_the_interpreter_over_quickly_and_res
     the engine fails: a watching process runs builds for hours."""
     import sys
 
-    from dangjian.map import Mapped
-    from dangjian.validate import shacl
+    from dangjian.pipeline.mapper import Mapped
+    from dangjian.checks import shacl
 
     seen = []
 

@@ -14,11 +14,11 @@ import rdflib
 import yaml
 from rdflib.namespace import SH
 
-from dangjian.load.records import load_records
-from dangjian.map import map_records
+from dangjian.records.loader import load_records
+from dangjian.pipeline.mapper import map_records
 from dangjian.settings import Project
-from dangjian.validate import validate_project
-from dangjian.validate.shacl import check_shapes, run_pyshacl
+from dangjian.checks.run import validate_project
+from dangjian.checks.shacl import check_shapes, run_pyshacl
 
 HERE = Path(__file__).parent
 CASES = yaml.safe_load((HERE / "cases" / "shapes.yaml").read_text(encoding="utf-8"))

@@ -1,11 +1,11 @@
-"""Each fact matches its source: the checks of dangjian.validate.sources, .amounts and .hierarchy,
+"""Each fact matches its source: the checks of dangjian.checks.sources, .amounts and .hierarchy,
 run on a copy of the real curated records with one thing broken at a time."""
 
 from __future__ import annotations
 
 import pytest
 
-from dangjian.validate import validate_project
+from dangjian.checks.run import validate_project
 
 HEAD_PAY = "amounts/suzhou-2015-village-head-annual-pay.yaml"
 SOURCE = "sources/anhui-daily-2015-07-10-suzhou"
@@ -177,7 +177,7 @@ def test_parent_organisations_and_places_form_no_cycles(sandbox):
 
 
 def test_a_quick_rebuild_checks_sources_as_a_full_validation_does(sandbox):
-    from dangjian.build import BuildFailed, build
+    from dangjian.build.full import BuildFailed, build
 
     build(sandbox.project)
     edit(sandbox, HEAD_PAY, "quote: 村“两委”正职年平均报酬达到16300元", "quote: 村“两委”正职年平均报酬达到16300圆")

@@ -7,9 +7,9 @@ from __future__ import annotations
 import os
 import shutil
 
-from dangjian.build import build
+from dangjian.build.full import build
 from dangjian.settings import Project
-from dangjian.synthetic import generate
+from dangjian.records.synthetic import generate
 
 
 def project(tmp_path, repo) -> Project:

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from dangjian import incremental
-from dangjian.ontology import Ontology
-from dangjian.process import PARALLEL_FROM
-from dangjian.synthetic import generate
-from dangjian.watch import WatchedSignatures, Watch, watch_paths
+from dangjian.build import index as incremental
+from dangjian.model.ontology import Ontology
+from dangjian.pipeline.process import PARALLEL_FROM
+from dangjian.records.synthetic import generate
+from dangjian.build.watch import WatchedSignatures, Watch, watch_paths
 from test_incremental import files_of, full_build
 
 WAIT = 120  # seconds for any one line: a loaded CI machine is slow, a hung watcher is not

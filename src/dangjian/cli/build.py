@@ -40,7 +40,7 @@ def build_command(out: Path | None, site: bool, quiet: bool, watch: bool) -> Non
         return
     scanned: dict = {}
     if out is None and not site:
-        from ..incremental import current_manifest
+        from ..build.index import current_manifest
         from ..settings import base_iri
 
         manifest = current_manifest(project, project.dist, base_iri(), scanned)
@@ -50,8 +50,8 @@ def build_command(out: Path | None, site: bool, quiet: bool, watch: bool) -> Non
                 click.echo(f"{sum(manifest['records'].values())} records valid ({kinds})")
                 click.echo(f"nothing changed since the last build: dist/ is current ({manifest['triples']:,} triples, version {manifest.get('version')})")
             return
-    from ..build import BuildFailed, build
-    from ..problems import count_line, render_text
+    from ..build.full import BuildFailed, build
+    from ..model.problems import count_line, render_text
 
     try:
         report = build(project, out=out, site=site, on_wait=lambda: err("waiting for another build to finish…"),

@@ -6,8 +6,8 @@ import json
 
 import click
 
-from ..diff import DiffError, diff
-from ..ontology import Ontology
+from ..dataset.diff import DiffError, diff
+from ..model.ontology import Ontology
 from .common import err, find_project
 
 

@@ -24,8 +24,8 @@ def draft_command(source_text: Path, source_id: str | None, write_dir: Path | No
     Each suggested value is marked `# suggestion`, and each record `draft: true`, which `dangjian
     validate` refuses until a curator has reviewed the record and deleted that line.
     """
-    from ..draft import known_names, make_draft, write_drafts
-    from ..ontology import Ontology
+    from ..assist.draft import known_names, make_draft, write_drafts
+    from ..model.ontology import Ontology
     from .slug import existing_labels
 
     project = find_project()

@@ -11,8 +11,8 @@ from .common import err, find_project
 
 def existing_labels(project) -> dict[str, str]:
     """kind/id -> Chinese label (Simplified) of every record, tombstones included (their ids stay taken)."""
-    from ..load.records import load_records
-    from ..ontology import Ontology
+    from ..records.loader import load_records
+    from ..model.ontology import Ontology
     from ..search.domain import chinese_texts
 
     ontology = Ontology(project.ontology)
@@ -33,7 +33,7 @@ def slug_command(name: str, kind: str | None, within: str | None, fmt: str) -> N
     """Suggest an ASCII id for a record named NAME (Chinese, either script): pinyin, with
     src/dangjian/text/readings.tsv for readings pypinyin gets wrong, kept apart from the ids and
     names of existing records. The id goes to stdout, the reasons to stderr."""
-    from ..text.slug import suggest
+    from ..assist.slug import suggest
 
     project = find_project()
     if not name.strip():

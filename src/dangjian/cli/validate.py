@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..problems import count_line, render_json, render_text
-from ..validate import validate_project
+from ..model.problems import count_line, render_json, render_text
+from ..checks.run import validate_project
 from . import exit_at_once
 from .common import err, find_project
 

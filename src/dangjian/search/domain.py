@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..load.records import load_records
-from ..ontology import Ontology
+from ..records.loader import load_records
+from ..model.ontology import Ontology
 from ..settings import Project
 from .normalise import search_form
 from .segment import GENERATED_FILE

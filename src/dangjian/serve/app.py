@@ -9,7 +9,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 
-from ..kb import KnowledgeBase
+from ..dataset.published import KnowledgeBase
 from .guards import BodyLimit, PathGuard, ReadOnly, server_error
 from .limits import Limits
 

@@ -10,8 +10,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ..kb import KnowledgeBase
-from .conneg import parse_accept, quality
+from ..dataset.published import KnowledgeBase
+from ..site.conneg import parse_accept, quality
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
@@ -40,7 +40,7 @@ class Searcher:
         if self._env is None:
             from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-            self._env = Environment(loader=PackageLoader("dangjian.pages", "templates"), undefined=StrictUndefined,
+            self._env = Environment(loader=PackageLoader("dangjian.site.pages", "templates"), undefined=StrictUndefined,
                                     autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
         ontology = self.kb.ontology
         kinds = []

@@ -23,12 +23,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..kb import KnowledgeBase
-from ..sparql import formats, querytext
-from ..sparql.catalogue import catalogue, find
-from ..sparql.formats import Format
+from ..dataset.published import KnowledgeBase
+from ..query import formats, querytext
+from ..query.catalogue import catalogue, find
+from ..query.formats import Format
 from . import sparql_page
-from .conneg import quality
+from ..site.conneg import quality
 from .guards import plain
 from .limits import Limits
 from .workers import HTML, Job, QueryPool

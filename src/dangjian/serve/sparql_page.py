@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 import jinja2
 
-from ..sparql.catalogue import CatalogueQuery
+from ..query.catalogue import CatalogueQuery
 
 PAGE = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_string("""<!DOCTYPE html>
 <html lang="en">

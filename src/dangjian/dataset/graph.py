@@ -1,0 +1,138 @@
+"""A record's description: the statements a document about one record URI holds.
+
+The description of a record is (1) every statement about the record and about the nodes it
+owns: its fragments (``#quote``, ``#quote-selector``, ``#annual``) and the blank nodes of its
+lists; (2) the statements of tombstones that point to it (``old dcterms:isReplacedBy new``), so
+that a client redirected from an old URI learns why; (3) the labels of everything it links to,
+so that a client can show the links without fetching each one.
+
+Its *own* statements, (1) alone, are what a release hashes and what ``dangjian diff`` compares:
+a changed label elsewhere does not change this record.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+import pyoxigraph
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+
+from ..model.ontology import Ontology
+from ..model.rdfterms import canonical_language
+
+SKOS_PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
+DCTERMS_IS_REPLACED_BY = "http://purl.org/dc/terms/isReplacedBy"
+OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+POINTING_BACK = (DCTERMS_IS_REPLACED_BY, OWL_SAME_AS)
+
+
+class Graph:
+    """The published statements, indexed by subject and by object."""
+
+    def __init__(self, triples: Iterable[Triple], ontology: Ontology):
+        self.ontology = ontology
+        self.triples = sorted(set(triples), key=str)
+        self.by_subject: dict = defaultdict(list)
+        self.by_object: dict = defaultdict(list)
+        for t in self.triples:
+            self.by_subject[t.subject].append(t)
+            self.by_object[t.object].append(t)
+
+    @classmethod
+    def from_store(cls, store, ontology: Ontology) -> "Graph":
+        return cls((Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None)), ontology)
+
+    @classmethod
+    def from_ntriples(cls, data: bytes, ontology: Ontology) -> "Graph":
+        """The graph of published N-Triples (the pipeline's own string triples, once written)."""
+        return cls((Triple(q.subject, q.predicate, q.object) for q in pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_TRIPLES)), ontology)
+
+    # --- records -------------------------------------------------------------------------
+
+    def records(self) -> dict[str, tuple[str, str]]:
+        """Every record IRI (live and tombstone), with its (kind, id)."""
+        found = {}
+        for subject in self.by_subject:
+            if isinstance(subject, NamedNode) and "#" not in subject.value:
+                split = self.ontology.split_record_iri(subject.value)
+                if split:
+                    found[subject.value] = split
+        return dict(sorted(found.items()))
+
+    def values(self, subject: str | NamedNode | BlankNode, predicate: str) -> list:
+        node = NamedNode(subject) if isinstance(subject, str) else subject
+        return sorted((t.object for t in self.by_subject.get(node, ()) if t.predicate.value == predicate), key=str)
+
+    def value(self, subject, predicate: str):
+        found = self.values(subject, predicate)
+        return found[0] if found else None
+
+    def pointing_to(self, iri: str, predicate: str | None = None) -> list[Triple]:
+        return [t for t in self.by_object.get(NamedNode(iri), ()) if predicate is None or t.predicate.value == predicate]
+
+    # --- descriptions ----------------------------------------------------------------------
+
+    def own(self, iri: str) -> list[Triple]:
+        """Statements about the record and the nodes it owns (its #fragments, its blank nodes)."""
+        record = NamedNode(iri)
+        out, seen, queue = [], {record}, [record]
+        while queue:
+            node = queue.pop()
+            for triple in self.by_subject.get(node, ()):
+                out.append(triple)
+                obj = triple.object
+                owned = isinstance(obj, BlankNode) or (isinstance(obj, NamedNode) and obj.value.startswith(iri + "#"))
+                if owned and obj not in seen:
+                    seen.add(obj)
+                    queue.append(obj)
+        return sorted(out, key=str)
+
+    def describe(self, iri: str) -> list[Triple]:
+        own = self.own(iri)
+        back = [t for t in self.by_object.get(NamedNode(iri), ()) if t.predicate.value in POINTING_BACK]
+        described = {t.subject for t in own} | {NamedNode(iri)}
+        linked = {t.object for t in own if isinstance(t.object, NamedNode) and t.object not in described}
+        linked |= {t.subject for t in back}
+        labels = [t for node in linked for t in self.label_triples(node)]
+        return sorted(set(own + back + labels), key=str)
+
+    def label_triples(self, node: NamedNode) -> list[Triple]:
+        """skos:prefLabel of a record, or the ontology's label of a vocabulary term."""
+        found = [t for t in self.by_subject.get(node, ()) if t.predicate.value == SKOS_PREF_LABEL]
+        if found:
+            return found
+        labels = self.ontology.labels.get(node.value, {})
+        return [Triple(node, NamedNode(SKOS_PREF_LABEL), Literal(text, language=lang)) for lang, text in sorted(labels.items())]
+
+    def label(self, node, language: str = "zh") -> str | None:
+        """The label of a node in a language (zh: Simplified, then Traditional), or None."""
+        node = NamedNode(node) if isinstance(node, str) else node
+        texts = {}
+        for triple in self.label_triples(node):
+            if isinstance(triple.object, Literal) and triple.object.language:
+                texts.setdefault(triple.object.language.lower(), triple.object.value)
+        wanted = ("zh-hans", "zh-hant", "zh") if language == "zh" else (language,)
+        return next((texts[w] for w in wanted if w in texts), None)
+
+    def tombstone(self, iri: str) -> tuple[str, str | None] | None:
+        """("replaced", new IRI) or ("withdrawn", None) for a tombstone; None for a live record."""
+        replacement = self.value(iri, DCTERMS_IS_REPLACED_BY)
+        if replacement is not None:
+            return ("replaced", replacement.value)
+        if self.value(iri, self.ontology.vocabulary_iri + "withdrawalReason") is not None:
+            return ("withdrawn", None)
+        return None
+
+
+def nt_term(term) -> str:
+    """A term as the pipeline writes it in N-Triples (language tags in their usual case)."""
+    if isinstance(term, Literal) and term.language:
+        return str(Literal(term.value)).rstrip() + "@" + canonical_language(term.language)
+    return str(term)
+
+
+def as_tuples(triples) -> list[tuple[str, str, str]]:
+    """pyoxigraph triples as the pipeline's (subject, predicate, object) N-Triples strings."""
+    return [(nt_term(t.subject), nt_term(t.predicate), nt_term(t.object)) for t in triples]
