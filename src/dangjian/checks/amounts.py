@@ -22,11 +22,11 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from ..pipeline.mapper import Mapped
+from ..model.namespaces import SCHEMA
 from ..model.ontology import Ontology
 from ..model.problems import Problem
 from .sources import squeeze, texts_of
 
-SCHEMA = "http://schema.org/"
 CURRENCY_UNITS = {"CNY"}  # reader unit codes that are currencies, not units
 
 

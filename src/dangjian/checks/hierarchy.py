@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from ..records.companions import RecordFiles
 from ..pipeline.mapper import Mapped
+from ..model.namespaces import SCHEMA
 from ..model.ontology import Ontology
 from ..model.problems import Problem
 from ..settings import Project
 
-SCHEMA = "http://schema.org/"
 LEVEL_ENDS = (2, 4, 6, 9, 12)  # where the province, city, county, township and village digits end
 
 

@@ -9,7 +9,6 @@ the offending value) says what is wrong.
 
 from __future__ import annotations
 
-import logging
 import re
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -20,23 +19,18 @@ import pyoxigraph
 import rdflib
 from rdflib.namespace import RDF, SH
 
-from ..pipeline.mapper import XSD, Mapped, nt_literal
+from ..model.namespaces import XSD
 from ..model.ontology import Ontology
 from ..model.problems import Problem
-from ..model.rdfterms import canonical_language
-
-# rdflib logs a traceback for every ill-typed literal it meets (the very thing SHACL reports).
-logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
-rdflib.NORMALIZE_LITERALS = False
+from ..model.terms import canonical_language, nt_literal, parse_literal
+from ..pipeline.mapper import Mapped
+from ..settings import configure_process
 
 _VALUE_COMPONENTS = {"Datatype", "Class", "In", "Pattern", "LanguageIn", "MinInclusive", "MaxInclusive",
                      "MinExclusive", "MaxExclusive", "NodeKind", "LessThan", "LessThanOrEquals",
                      "MinLength", "MaxLength", "HasValue"}
 _COMPARISONS = {"MinInclusive", "MaxInclusive", "MinExclusive", "MaxExclusive", "LessThan", "LessThanOrEquals"}
 _NUMBERS = {XSD + "integer": re.compile(r"^[+-]?[0-9]+$"), XSD + "decimal": re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$")}
-_LITERAL = re.compile(r'^"(?P<body>(?:[^"\\]|\\.)*)"(?:@(?P<lang>[A-Za-z0-9-]+)|\^\^<(?P<dt>[^>]*)>)?$')
-_UNESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
-_SIMPLE_UNESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 
 
 @dataclass(frozen=True)
@@ -50,15 +44,6 @@ class Result:
     message: str
     shape: str  # the source shape, as the engine names it
     root_shape: str  # the nearest named shape
-
-
-def parse_literal(term: str) -> tuple[str, str | None, str | None] | None:
-    """(lexical form, language, datatype) of an N-Triples literal; None for other terms."""
-    found = _LITERAL.match(term)
-    if not found:
-        return None
-    body = _UNESCAPE.sub(lambda m: chr(int(m.group(1)[1:], 16)) if m.group(1)[0] in "uU" and len(m.group(1)) > 1 else _SIMPLE_UNESCAPES.get(m.group(1), m.group(1)), found.group("body"))
-    return body, found.group("lang"), found.group("dt")
 
 
 def ill_typed_number(term: str) -> bool:
@@ -187,9 +172,12 @@ def run_fast_engine(mapped: Mapped, ontology: Ontology, extra: str = "") -> list
 def run_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph) -> rdflib.Graph:
     import pyshacl
 
-    _conforms, results, _text = pyshacl.validate(
-        data, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=True, abort_on_first=False
-    )
+    try:
+        _conforms, results, _text = pyshacl.validate(
+            data, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=True, abort_on_first=False
+        )
+    finally:
+        configure_process()  # pySHACL turns rdflib's normalisation of literals back on as it returns
     return results
 
 

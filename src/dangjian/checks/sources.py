@@ -17,12 +17,11 @@ from __future__ import annotations
 from ..text.capture import UnknownLayout, clean_file, sha256
 from ..records.companions import RecordFiles, capture_path, source_kind, text_path
 from ..pipeline.mapper import Mapped
+from ..model.namespaces import DCTERMS_LANGUAGE, PROV_DERIVED_FROM
 from ..model.ontology import Ontology
 from ..model.problems import Problem
 from ..settings import Project
 
-DCTERMS = "http://purl.org/dc/terms/"
-PROV_DERIVED_FROM = "http://www.w3.org/ns/prov#wasDerivedFrom"
 SHOWN = 12  # characters of text shown around a disagreement
 
 
@@ -46,7 +45,7 @@ class SourceChecker:
         key = ontology.key_for
         self.keys = {name: key(iri) for name, iri in {
             "quote": dj + "quote", "as_written": dj + "asWritten", "source": PROV_DERIVED_FROM,
-            "language": DCTERMS + "language", "sha": dj + "captureSha256"}.items()}
+            "language": DCTERMS_LANGUAGE, "sha": dj + "captureSha256"}.items()}
         self.source_kind = source_kind(ontology)
         self.problems: list[Problem] = []
         self.texts: dict[str, str] = {}  # cleaned text by source id, as committed

@@ -10,6 +10,7 @@ import sys
 import click
 
 from .. import __version__
+from ..settings import configure_process
 
 # name -> module in dangjian.cli and the command in it, in the order `--help` lists them.
 COMMANDS = {
@@ -48,6 +49,7 @@ def main() -> None:
     Run inside a checkout (or set DANGJIAN_ROOT). Exit codes: 0 success, 1 invalid records
     or a failed task, 2 a usage error.
     """
+    configure_process()
 
 
 def run() -> None:

@@ -18,13 +18,8 @@ from collections.abc import Iterable
 import pyoxigraph
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
+from ..model.namespaces import DCTERMS_IS_REPLACED_BY, OWL_SAME_AS, SKOS_PREF_LABEL
 from ..model.ontology import Ontology
-from ..model.rdfterms import canonical_language
-
-SKOS_PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
-DCTERMS_IS_REPLACED_BY = "http://purl.org/dc/terms/isReplacedBy"
-OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 POINTING_BACK = (DCTERMS_IS_REPLACED_BY, OWL_SAME_AS)
 
 
@@ -124,15 +119,3 @@ class Graph:
         if self.value(iri, self.ontology.vocabulary_iri + "withdrawalReason") is not None:
             return ("withdrawn", None)
         return None
-
-
-def nt_term(term) -> str:
-    """A term as the pipeline writes it in N-Triples (language tags in their usual case)."""
-    if isinstance(term, Literal) and term.language:
-        return str(Literal(term.value)).rstrip() + "@" + canonical_language(term.language)
-    return str(term)
-
-
-def as_tuples(triples) -> list[tuple[str, str, str]]:
-    """pyoxigraph triples as the pipeline's (subject, predicate, object) N-Triples strings."""
-    return [(nt_term(t.subject), nt_term(t.predicate), nt_term(t.object)) for t in triples]

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .graph import as_tuples
+from ..model.rdfterms import as_tuples
 from ..settings import Project
 
 RELEASES = "releases"

@@ -9,17 +9,10 @@ from __future__ import annotations
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from .graph import as_tuples
 from ..formats.turtle import TurtleWriter
+from ..model.namespaces import DCAT, DCTERMS, FOAF, OWL, RDF_TYPE, SPDX, VOID, XSD
+from ..model.rdfterms import as_tuples
 
-VOID = "http://rdfs.org/ns/void#"
-DCAT = "http://www.w3.org/ns/dcat#"
-DCTERMS = "http://purl.org/dc/terms/"
-SPDX = "http://spdx.org/rdf/terms#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-OWL = "http://www.w3.org/2002/07/owl#"
-FOAF = "http://xmlns.com/foaf/0.1/"
 CC_BY = "https://creativecommons.org/licenses/by/4.0/"
 IANA = "https://www.iana.org/assignments/media-types/"
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pyoxigraph
 
-from ..dataset.graph import as_tuples
+from ..model.rdfterms import as_tuples
 from ..model.ontology import Ontology
 from .jsonld import write_jsonld
 from .ntriples import write_ntriples

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 
 from ..model.ontology import Ontology, Term
-from ..model.rdfterms import canonical_language
-from ..model.terms import XSD_STRING, sort_key, split_literal
+from ..model.namespaces import XSD_STRING
+from ..model.terms import canonical_language, sort_key, split_literal
 from .turtle import RDF_TYPE, TurtleWriter, find_collections, group
 
 

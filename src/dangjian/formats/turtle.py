@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from ..model.terms import XSD, sort_key
+from ..model import namespaces
+from ..model.namespaces import XSD
+from ..model.terms import iri, sort_key
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDF_TYPE = f"<{RDF}type>"
-RDF_FIRST, RDF_REST, RDF_NIL = f"<{RDF}first>", f"<{RDF}rest>", f"<{RDF}nil>"
+RDF_TYPE = iri(namespaces.RDF_TYPE)
+RDF_FIRST, RDF_REST, RDF_NIL = iri(namespaces.RDF_FIRST), iri(namespaces.RDF_REST), iri(namespaces.RDF_NIL)
 
 _SAFE_LOCAL = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")

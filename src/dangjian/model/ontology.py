@@ -33,9 +33,6 @@ from rdflib.namespace import DCTERMS, RDF, SH
 
 from .. import settings
 
-# rdflib would otherwise rewrite literal forms (12.50 -> 12.5), losing what a record says.
-rdflib.NORMALIZE_LITERALS = False
-
 DJ_PATH = "ontology#"
 CONTEXT_FILE = "context.jsonld"
 SHAPES_FILE = "shapes.ttl"

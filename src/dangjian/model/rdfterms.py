@@ -1,34 +1,13 @@
-"""Conversions between pyoxigraph terms (the pipeline's own) and rdflib terms (for pySHACL)."""
+"""Conversions between the pipeline's N-Triples strings, pyoxigraph terms (the published graph's)
+and rdflib terms (for pySHACL)."""
 
 from __future__ import annotations
-
-from functools import lru_cache
 
 import rdflib
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-rdflib.NORMALIZE_LITERALS = False  # keep every literal's form as written
-
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
-@lru_cache(maxsize=1024)  # a knowledge base writes a handful of tags, a hundred thousand times
-def canonical_language(tag: str) -> str:
-    """BCP 47 case conventions (zh-hans -> zh-Hans, zh-hant-tw -> zh-Hant-TW).
-
-    pyoxigraph and several triple stores lowercase tags; tags compare case-insensitively, and
-    the published files write them the way people do.
-    """
-    parts = tag.split("-")
-    out = [parts[0].lower()]
-    for part in parts[1:]:
-        if len(part) == 4 and part.isalpha():
-            out.append(part.title())
-        elif len(part) == 2 and part.isalpha():
-            out.append(part.upper())
-        else:
-            out.append(part.lower())
-    return "-".join(out)
+from .namespaces import XSD_STRING
+from .terms import canonical_language
 
 
 def to_rdflib(term):
@@ -67,3 +46,15 @@ def to_rdflib_graph(triples, graph: rdflib.Graph | None = None) -> rdflib.Graph:
 
 def from_rdflib_graph(graph: rdflib.Graph) -> list[Triple]:
     return [Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in graph]
+
+
+def nt_term(term) -> str:
+    """A pyoxigraph term as the pipeline writes it in N-Triples (language tags in their usual case)."""
+    if isinstance(term, Literal) and term.language:
+        return str(Literal(term.value)).rstrip() + "@" + canonical_language(term.language)
+    return str(term)
+
+
+def as_tuples(triples) -> list[tuple[str, str, str]]:
+    """pyoxigraph triples as the pipeline's (subject, predicate, object) N-Triples strings."""
+    return [(nt_term(t.subject), nt_term(t.predicate), nt_term(t.object)) for t in triples]

@@ -23,17 +23,17 @@ import re
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
-from .mapper import RDF_TYPE, XSD, Triple, nt_literal
+from ..model import namespaces
+from ..model.namespaces import OA, SCHEMA, XSD
 from ..model.ontology import Ontology
-from ..model.terms import split_literal
+from ..model.terms import Triple, iri, nt_literal, split_literal
 
-SCHEMA = "http://schema.org/"
-OA = "http://www.w3.org/ns/oa#"
-PROV_DERIVED_FROM = "<http://www.w3.org/ns/prov#wasDerivedFrom>"
-IS_REPLACED_BY = "<http://purl.org/dc/terms/isReplacedBy>"
-OWL_SAME_AS = "<http://www.w3.org/2002/07/owl#sameAs>"
-OWL_DEPRECATED = "<http://www.w3.org/2002/07/owl#deprecated>"
-TRUE = '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>'
+RDF_TYPE = iri(namespaces.RDF_TYPE)
+PROV_DERIVED_FROM = iri(namespaces.PROV_DERIVED_FROM)
+IS_REPLACED_BY = iri(namespaces.DCTERMS_IS_REPLACED_BY)
+OWL_SAME_AS = iri(namespaces.OWL_SAME_AS)
+OWL_DEPRECATED = iri(namespaces.OWL_DEPRECATED)
+TRUE = f'"true"^^<{XSD}boolean>'
 
 CONTEXT_CHARACTERS = 20  # of oa:prefix and oa:suffix, at most
 MONTHS_A_YEAR = 12

@@ -25,38 +25,15 @@ from ..records.loader import Record
 from ..records.yaml12 import REFUSED, Mark
 from ..model.ontology import Ontology, Term
 from ..model.problems import Problem
-from ..model.rdfterms import canonical_language
+from ..model import namespaces
+from ..model.terms import Triple, canonical_language, iri, nt_literal, nt_string
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-DCTERMS_IDENTIFIER = "http://purl.org/dc/terms/identifier"
 DRAFT_KEY = "draft"  # what `dangjian draft` marks its records with: no key of the format, refused with its own message
-RDF_TYPE = f"<{RDF}type>"
-RDF_FIRST, RDF_REST, RDF_NIL = f"<{RDF}first>", f"<{RDF}rest>", f"<{RDF}nil>"
+RDF_TYPE, RDF_FIRST, RDF_REST, RDF_NIL = (iri(t) for t in (namespaces.RDF_TYPE, namespaces.RDF_FIRST, namespaces.RDF_REST, namespaces.RDF_NIL))
 
 # BCP 47 in outline: a language, then subtags (zh-Hans, zh-Hant-TW, en).
 _LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{1,8})*$")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
-_CONTROL = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f]")
-
-Triple = tuple  # (subject, predicate, object), each an N-Triples term
-
-
-def nt_string(text: str) -> str:
-    """A string as an N-Triples literal body, quotes included."""
-    body = text.translate(_ESCAPES)
-    if _CONTROL.search(body):
-        body = _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04X}", body)
-    return f'"{body}"'
-
-
-def nt_literal(text: str, language: str | None = None, datatype: str | None = None) -> str:
-    if language:
-        return f"{nt_string(text)}@{canonical_language(language)}"
-    if datatype and datatype != XSD + "string":
-        return f"{nt_string(text)}^^<{datatype}>"
-    return nt_string(text)
 
 
 @dataclass(frozen=True)
@@ -138,11 +115,11 @@ def lexical(value) -> str:
 def _native_datatype(value) -> str | None:
     """The datatype JSON-LD gives a native scalar when its term coerces none."""
     if isinstance(value, bool):
-        return XSD + "boolean"
+        return namespaces.XSD + "boolean"
     if isinstance(value, int):
-        return XSD + "integer"
+        return namespaces.XSD + "integer"
     if isinstance(value, Decimal):
-        return XSD + "decimal"
+        return namespaces.XSD + "decimal"
     return None
 
 
@@ -174,8 +151,8 @@ class RecordMapper:
         self.ontology = ontology
         self.compiled = {key: self._compile(term) for key, term in ontology.terms.items()}
         self.id_key = ontology.id_key
-        self.identifier_key = ontology.key_for(DCTERMS_IDENTIFIER)
-        self.identifier = f"<{DCTERMS_IDENTIFIER}>"
+        self.identifier_key = ontology.key_for(namespaces.DCTERMS_IDENTIFIER)
+        self.identifier = f"<{namespaces.DCTERMS_IDENTIFIER}>"
         self.classes = {kind.name: f"<{kind.class_iri}>" for kind in ontology.kinds.values()}
 
     def _compile(self, term: Term) -> _Compiled:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph
 
+from ..model.namespaces import XSD
 from .run import Results, display_width, evaluating
 
 if TYPE_CHECKING:  # the endpoint's query workers import this module and must not load rdflib
@@ -150,7 +151,6 @@ def _used_prefixes(triples, prefixes: dict[str, str]) -> dict[str, str]:
 
 # --- the table ------------------------------------------------------------------------------
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 PLAIN_DATATYPES = {XSD + "string", XSD + "integer", XSD + "decimal", XSD + "double", XSD + "boolean", XSD + "gYear", XSD + "gYearMonth", XSD + "date"}
 
 

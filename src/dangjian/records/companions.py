@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..model.namespaces import PROV_DERIVED_FROM
 from ..model.ontology import Ontology
 from ..settings import Project
 
 CAPTURE_SUFFIX = ".capture.txt"
 TEXT_SUFFIX = ".txt"
-PROV_DERIVED_FROM = "http://www.w3.org/ns/prov#wasDerivedFrom"
 
 
 def source_kind(ontology: Ontology) -> str:

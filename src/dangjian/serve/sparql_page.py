@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 import jinja2
 
+from ..model.namespaces import XSD
 from ..query.catalogue import CatalogueQuery
 
 PAGE = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_string("""<!DOCTYPE html>
@@ -83,7 +84,6 @@ JSON-LD, RDF/XML. Choose by <code>Accept</code> or by <code>format=</code>.</p>
 
 CHOICES = [("html", "an HTML table"), ("json", "SPARQL JSON / JSON-LD"), ("xml", "SPARQL XML / RDF/XML"),
            ("csv", "CSV"), ("tsv", "TSV"), ("turtle", "Turtle"), ("ntriples", "N-Triples")]
-XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 def render(*, dataset: str, base: str, endpoint: str, limits, examples: list[CatalogueQuery], query: str = "",

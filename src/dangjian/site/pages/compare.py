@@ -10,7 +10,8 @@ import yaml
 from pyoxigraph import NamedNode
 
 from .chart import Bar
-from .view import RDF_TYPE, SCHEMA, SKOS, Views, doc_path, group_digits, relative
+from ...model.namespaces import RDF_TYPE, SCHEMA, SKOS
+from .view import Views, doc_path, group_digits, relative
 
 MONTHS_A_YEAR = Decimal(12)
 

@@ -15,16 +15,8 @@ from pyoxigraph import BlankNode, Literal, NamedNode
 from ...dataset.graph import Graph
 from ...model.ontology import Ontology
 from ...formats.turtle import TurtleWriter
-from ...model.rdfterms import canonical_language
-
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDF_TYPE, RDF_FIRST, RDF_REST = RDF + "type", RDF + "first", RDF + "rest"
-SCHEMA = "http://schema.org/"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCTERMS = "http://purl.org/dc/terms/"
-PROV_DERIVED_FROM = "http://www.w3.org/ns/prov#wasDerivedFrom"
-OA = "http://www.w3.org/ns/oa#"
-OWL = "http://www.w3.org/2002/07/owl#"
+from ...model.namespaces import DCTERMS, OWL, PROV_DERIVED_FROM, RDF_FIRST, RDF_REST, RDF_TYPE, SCHEMA
+from ...model.terms import canonical_language
 
 # How amounts are shown: the currency's and a few units' usual symbols.
 CURRENCY_SYMBOLS = {"CNY": "元"}
