@@ -71,7 +71,7 @@ def sandbox(tmp_path, repo) -> Sandbox:
 def built_kb(tmp_path_factory, repo) -> Sandbox:
     """A copy of the project with the real records built into its dist/ (once per session):
     what `dangjian query` and the server read. Do not change it; use `sandbox` to break things."""
-    from dangjian.build.full import build
+    from dangjian.build import build
 
     root = tmp_path_factory.mktemp("built") / "kb"
     root.mkdir()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from dangjian.build.full import build
+from dangjian.build import build
 from dangjian.dataset.published import KnowledgeBase
 from dangjian.serve.app import create_app
 

@@ -11,9 +11,9 @@ from decimal import Decimal
 import pyoxigraph
 import pytest
 
-from dangjian.build.full import build
+from dangjian.build import build
 from dangjian.records.loader import load_records
-from dangjian.checks.run import validate_project
+from dangjian.build import validate_project
 
 BASE = "https://w3id.org/dangjian/"
 DJ = BASE + "ontology#"

@@ -11,7 +11,7 @@ import subprocess
 import pyoxigraph
 import pytest
 
-from dangjian.build.full import build
+from dangjian.build import build
 from dangjian.dataset.published import KnowledgeBase
 from dangjian.serve.app import create_app
 

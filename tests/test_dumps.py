@@ -10,7 +10,7 @@ import zlib
 
 import pyoxigraph
 
-from dangjian.build.full import build
+from dangjian.build import build
 
 
 def test_nt_gz_is_the_n_triples_file(repo, tmp_path):

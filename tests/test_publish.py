@@ -15,7 +15,7 @@ from rdflib.compare import isomorphic
 import shutil
 
 from dangjian.build import staging as dist_module
-from dangjian.build.full import BuildFailed, build
+from dangjian.build import BuildFailed, build
 from dangjian.checks.shacl import run_pyshacl
 
 rdflib.NORMALIZE_LITERALS = False

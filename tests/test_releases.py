@@ -11,7 +11,7 @@ import pytest
 import rdflib
 import yaml
 
-from dangjian.build.full import build
+from dangjian.build import build
 
 from linked import TOMBSTONES
 

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from dangjian.build.full import build
+from dangjian.build import build
 from dangjian.dataset.published import KnowledgeBase
 from dangjian.search.domain import generate
 from dangjian.search.index import SearchIndex

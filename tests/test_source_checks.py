@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from dangjian.checks.run import validate_project
+from dangjian.build import validate_project
 
 HEAD_PAY = "amounts/suzhou-2015-village-head-annual-pay.yaml"
 SOURCE = "sources/anhui-daily-2015-07-10-suzhou"
@@ -177,7 +177,7 @@ def test_parent_organisations_and_places_form_no_cycles(sandbox):
 
 
 def test_a_quick_rebuild_checks_sources_as_a_full_validation_does(sandbox):
-    from dangjian.build.full import BuildFailed, build
+    from dangjian.build import BuildFailed, build
 
     build(sandbox.project)
     edit(sandbox, HEAD_PAY, "quote: 村“两委”正职年平均报酬达到16300元", "quote: 村“两委”正职年平均报酬达到16300圆")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 
-from dangjian.build.full import build
+from dangjian.build import build
 from dangjian.settings import Project
 from dangjian.records.synthetic import generate
 

@@ -24,8 +24,9 @@ import os
 import sqlite3
 from bisect import bisect_left, bisect_right
 from itertools import accumulate, repeat
-from operator import itemgetter
+from operator import attrgetter
 from pathlib import Path
+from typing import NamedTuple
 
 import json
 
@@ -124,54 +125,98 @@ def signatures(project: Project, folders, scanned: tuple | None = None, may_fork
     return found, clean
 
 
-# The index's columns: a row is a record; ordered_columns() gives them, and a row as a plain
-# tuple has its values in this order. The three dumps' columns hold the length of its block in each.
-ORDERED_COLUMNS = ("shown", "kind", "id", "subject", "dangjian.ttl", "dangjian.nt", "dangjian.jsonld", "triples", "hash",
-                   "tombstone", "replacement", "signature", "refs")
-SHOWN, KIND, ID, SUBJECT, _TTL, _NT, _JSONLD, TRIPLES, HASH, TOMBSTONE, REPLACEMENT, SIGNATURE, REFS = range(len(ORDERED_COLUMNS))
+class Row(NamedTuple):
+    """A record, as the index knows it."""
+
+    shown: str  # its file, as shown
+    kind: str
+    id: str
+    subject: str  # its IRI, as an N-Triples term
+    ttl: int  # the length of its block in dangjian.ttl,
+    nt: int  # in dangjian.nt
+    jsonld: int  # and in dangjian.jsonld
+    triples: int
+    hash: str  # the SHA-256 of its N-Triples
+    tombstone: bool
+    replacement: str | None  # the id that replaced a tombstone, None when withdrawn
+    signature: tuple  # its files' (see signatures())
+    refs: str  # the records it names, one a line
 
 
-def index_columns(processed: list, current: dict[str, tuple], ontology, hashes: dict[str, str] | None = None) -> list[list]:
+LENGTH_COLUMN = {"dangjian.ttl": "ttl", "dangjian.nt": "nt", "dangjian.jsonld": "jsonld"}  # by dump
+
+
+class Columns:
+    """The index's rows, column by column: a hundred thousand rows are thirteen lists, not a
+    hundred thousand objects. Each column is a list named as the field of :class:`Row`."""
+
+    __slots__ = Row._fields
+
+    def __init__(self, **lists: list):
+        if sorted(lists) != sorted(Row._fields):
+            raise ValueError("not the index's columns")
+        for name, values in lists.items():
+            setattr(self, name, values)
+
+    @classmethod
+    def empty(cls) -> "Columns":
+        return cls(**{name: [] for name in Row._fields})
+
+    def __len__(self) -> int:
+        return len(self.shown)
+
+    def row(self, i: int) -> Row:
+        return Row(*(getattr(self, name)[i] for name in Row._fields))
+
+    def as_dict(self) -> dict[str, list]:
+        return {name: getattr(self, name) for name in Row._fields}
+
+    def lengths(self, dump: str) -> list[int]:
+        """Each row's block length in ``dump`` (a name in DUMPS)."""
+        return getattr(self, LENGTH_COLUMN[dump])
+
+
+def index_columns(processed: list, current: dict[str, tuple], ontology, hashes: dict[str, str] | None = None) -> Columns:
     """The index's columns for records processed for publishing (in subject order), with their
     files' signatures from ``current``: one loop a column, for a hundred thousand records.
     ``hashes``: the SHA-256 of each record's N-Triples by IRI, when made already."""
     tombstones = [ontology.is_tombstone(p.record.data) for p in processed]
     records = "<" + ontology.record_iri("", "")[:-1]  # how every record's IRI starts
-    return [
-        [p.shown for p in processed],
-        [p.kind.name for p in processed],
-        [p.record.id for p in processed],
-        [p.subject for p in processed],
-        [len(p.turtle) for p in processed],
-        [len(p.ntriples) for p in processed],
-        [len(p.jsonld) for p in processed],
-        [p.triples for p in processed],
-        [hashes[p.subject[1:-1]] if hashes else hashlib.sha256(p.ntriples).hexdigest() for p in processed],
-        tombstones,
-        [ontology.replacement_of(p.record.data) if tombstone else None for p, tombstone in zip(processed, tombstones)],
-        [current[p.shown] for p in processed],
-        # The records each names, one a line: made here rather than by the workers, since a
-        # hundred thousand of them held from the workers' end to the build's add 20 MB to its peak.
-        ["\n".join(sorted({o for _s, _p, o in p.references if o.startswith(records)})) for p in processed],
-    ]
+    return Columns(
+        shown=[p.shown for p in processed],
+        kind=[p.kind.name for p in processed],
+        id=[p.record.id for p in processed],
+        subject=[p.subject for p in processed],
+        ttl=[len(p.turtle) for p in processed],
+        nt=[len(p.ntriples) for p in processed],
+        jsonld=[len(p.jsonld) for p in processed],
+        triples=[p.triples for p in processed],
+        hash=[hashes[p.subject[1:-1]] if hashes else hashlib.sha256(p.ntriples).hexdigest() for p in processed],
+        tombstone=tombstones,
+        replacement=[ontology.replacement_of(p.record.data) if tombstone else None for p, tombstone in zip(processed, tombstones)],
+        signature=[current[p.shown] for p in processed],
+        # The records each names, one a line: made here rather than by the workers, which would
+        # hold them all from their end to the build's.
+        refs=["\n".join(sorted({o for _s, _p, o in p.references if o.startswith(records)})) for p in processed],
+    )
 
 
-def index_rows(processed: list, current: dict[str, tuple], ontology) -> list[tuple]:
+def index_rows(processed: list, current: dict[str, tuple], ontology) -> list[Row]:
     """The same, row by row."""
-    return list(zip(*index_columns(processed, current, ontology)))
+    return [Row._make(values) for values in zip(*index_columns(processed, current, ontology).as_dict().values())]
 
 
 class ReferencesText:
     """All rows' references joined, each row's subjects one a line and a blank line between rows,
     and where each row's text starts: what referrers() searches."""
 
-    def __init__(self, columns: list[list]):
-        refs = columns[REFS]
+    def __init__(self, columns: Columns):
+        refs = columns.refs
         self.joined = "\n\n".join(refs) + "\n"
         self.starts = list(accumulate((len(r) + 2 for r in refs), initial=0))
 
 
-def referrers(columns: list[list], subjects: set[str], text: ReferencesText | None = None) -> list[int]:
+def referrers(columns: Columns, subjects: set[str], text: ReferencesText | None = None) -> list[int]:
     """The positions of the rows that say they name any of ``subjects``, in order. The names are
     searched for in all rows' references joined (one search in C each, not a loop of rows);
     ``text``: that text of ``columns``, when made already."""
@@ -190,25 +235,41 @@ def referrers(columns: list[list], subjects: set[str], text: ReferencesText | No
     return sorted(found)
 
 
-ROWS_FILE = "build-index.rows"  # every row, in subject order, as marshalled columns, after a token
+ROWS_FILE = "build-index.rows"  # every row, in subject order, as marshalled columns by name, after a token
 CHANGES_FILE = "build-index.changes"  # the rows rebuilds changed since, marshalled, after a token
 CHANGES_KEPT_APART = 1000  # or a hundredth of the rows, when more: beyond, the rows file is written again
 _TOKEN_BYTES = 16
 
 
-# The index last written or read by this process, by its path: (its tokens, its columns, its changes).
-_kept: dict[Path, tuple] = {}
+class Memory:
+    """What a process that stays (`dangjian build --watch`) keeps between rebuilds, so that the
+    next need not read or work it out again: the index's rows as last written or read, under the
+    tokens that name their files, and what a rebuild first makes of them (its ``old_rows``). Held
+    by whoever stays and handed to each build; a build given none keeps nothing."""
 
+    def __init__(self):
+        self.forget()
 
-def forget_kept_index() -> None:
-    _kept.clear()
+    def forget(self) -> None:
+        self.path: Path | None = None
+        self.tokens: tuple | None = None
+        self.columns: Columns | None = None
+        self.changes: dict | None = None
+        self.old_rows = None  # dangjian.build.rebuild.OldRows of ``columns``, once made
+
+    def keep(self, path: Path, tokens: tuple, columns: Columns, changes: dict) -> None:
+        """Keep what was written or read (callers never change columns)."""
+        if columns is not self.columns:
+            self.old_rows = None
+        self.path, self.tokens, self.columns, self.changes = path, tokens, columns, changes
 
 
 class BuildIndex:
     """The index of the last full or spliced build of dist/."""
 
-    def __init__(self, project: Project):
+    def __init__(self, project: Project, memory: Memory | None = None):
         self.project = project
+        self.memory = memory
         self.path = project.cache / INDEX_FILE
         self._changes = {"gone": [], "rows": []}  # as read by ordered_columns()
         self._rows_token: str | None = None  # the rows file's, as read by ordered_columns()
@@ -225,30 +286,36 @@ class BuildIndex:
         with self._connect() as connection:
             return dict(connection.execute("select key, value from meta"))
 
-    def ordered_columns(self, meta: dict[str, str]) -> list[list] | None:
-        """Every record's row, in subject order (the order of the dumps), column by column as
-        ORDERED_COLUMNS; None when the rows files are not the ones ``meta`` describes. The rows
-        are kept in a file of marshalled columns beside the database: a hundred thousand load in
-        a tenth of the time a select of them takes. What rebuilds changed since the last full
-        build is kept apart, in a small file of its own (see write_changes())."""
+    def ordered_columns(self, meta: dict[str, str]) -> Columns | None:
+        """Every record's row, in subject order (the order of the dumps), column by column; None
+        when the rows files are not the ones ``meta`` describes. The rows are kept in a file of
+        marshalled columns beside the database, which loads far quicker than a select of them.
+        What rebuilds changed since the last full build is kept apart, in a small file of its
+        own (see write_changes())."""
         self._rows_token = meta.get("rows")
-        kept = _kept.get(self.path)
-        if kept is not None and kept[0] == (meta.get("rows"), meta.get("changes")):
-            self._changes = kept[2]
-            return kept[1]
-        columns = self._read(ROWS_FILE, meta.get("rows"))
-        if columns is None or len(columns) != len(ORDERED_COLUMNS):
+        tokens = (meta.get("rows"), meta.get("changes"))
+        memory = self.memory
+        if memory is not None and memory.path == self.path and memory.tokens == tokens:
+            self._changes = memory.changes
+            return memory.columns
+        data = self._read(ROWS_FILE, meta.get("rows"))
+        try:
+            columns = Columns(**data) if isinstance(data, dict) else None
+        except ValueError:
+            columns = None
+        if columns is None:
             return None
         self._changes = {"gone": [], "rows": []}
         if meta.get("changes"):
             changes = self._read(CHANGES_FILE, meta["changes"])
             if changes is None:
                 return None
+            changes["rows"] = [Row._make(row) for row in changes["rows"]]
             self._changes = changes
-            replaced = set(changes["gone"]) | {row[SHOWN] for row in changes["rows"]}
-            gone = [i for i, shown in enumerate(columns[SHOWN]) if shown in replaced]
-            columns = spliced_columns(columns, splice_plan(columns[SUBJECT], gone, changes["rows"]))
-        self._keep((meta.get("rows"), meta.get("changes")), columns, self._changes)
+            replaced = set(changes["gone"]) | {row.shown for row in changes["rows"]}
+            gone = [i for i, shown in enumerate(columns.shown) if shown in replaced]
+            columns = spliced_columns(columns, splice_plan(columns.subject, gone, changes["rows"]))
+        self._keep(tokens, columns, self._changes)
         return columns
 
     def _read(self, name: str, token: str | None):
@@ -272,36 +339,35 @@ class BuildIndex:
         os.replace(partial, target)  # the meta names it by its token: a mismatch means a full build
         return token.hex()
 
-    def write(self, meta: dict[str, str], replace: bool, columns: list[list]) -> None:
+    def write(self, meta: dict[str, str], replace: bool, columns: Columns) -> None:
         """``meta``: what to record (beside what is there, unless ``replace``); ``columns``: every
-        row now, column by column, as ordered_columns() gives them (see index_columns())."""
-        rows = self._write(ROWS_FILE, columns)
+        row now, as ordered_columns() gives them (see index_columns())."""
+        rows = self._write(ROWS_FILE, columns.as_dict())
         self._record({**meta, "rows": rows, "changes": ""}, replace)
         self._keep((rows, ""), columns, {"gone": [], "rows": []})
 
-    def write_changes(self, meta: dict[str, str], replaced: set[str], fresh: list[tuple], columns: list[list]) -> None:
+    def write_changes(self, meta: dict[str, str], replaced: set[str], fresh: list[Row], columns: Columns) -> None:
         """After a rebuild that read ordered_columns(): the files (as shown) whose rows went or
         changed, and the rows read again, kept beside the unchanged rows file, which a hundred
         thousand rows make too large to write again for each edit. Once the changes since the
         last full write grow past a small share of the rows, ``columns`` (every row now) are
         written whole instead."""
-        rows = {row[SHOWN]: row for row in self._changes["rows"] if row[SHOWN] not in replaced}
-        rows.update((row[SHOWN], row) for row in fresh)
+        rows = {row.shown: row for row in self._changes["rows"] if row.shown not in replaced}
+        rows.update((row.shown, row) for row in fresh)
         gone = sorted(set(self._changes["gone"]) | replaced)
-        if len(gone) + len(rows) > max(CHANGES_KEPT_APART, len(columns[SHOWN]) // 100):
+        if len(gone) + len(rows) > max(CHANGES_KEPT_APART, len(columns) // 100):
             self.write(meta, False, columns)
             return
-        changes = {"gone": gone, "rows": sorted(rows.values(), key=itemgetter(SUBJECT))}
-        token = self._write(CHANGES_FILE, changes)
+        changes = {"gone": gone, "rows": sorted(rows.values(), key=attrgetter("subject"))}
+        token = self._write(CHANGES_FILE, {"gone": gone, "rows": [tuple(row) for row in changes["rows"]]})
         self._record({**meta, "changes": token}, replace=False)
         self._keep((self._rows_token, token), columns, changes)
 
-    def _keep(self, tokens: tuple, columns: list[list], changes: dict) -> None:
-        """Keep what was written or read, for the next rebuild in this process (`dangjian build
-        --watch`) to use instead of reading it again: 0.15-0.2 s at 100,000 records. It is used
-        only while the index names the same files by the same tokens; callers never change columns."""
-        _kept.clear()
-        _kept[self.path] = (tokens, columns, changes)
+    def _keep(self, tokens: tuple, columns: Columns, changes: dict) -> None:
+        """Keep what was written or read in the memory given, if any (see :class:`Memory`): it is
+        used only while the index names the same files by the same tokens."""
+        if self.memory is not None:
+            self.memory.keep(self.path, tokens, columns, changes)
 
     def _record(self, meta: dict[str, str], replace: bool) -> None:
         with self._connect() as connection:
@@ -316,13 +382,13 @@ class BuildIndex:
                 connection.execute("delete from meta where key = 'manifest'")
 
 
-def splice_plan(subjects: list[str], gone: list[int], fresh: list[tuple]) -> list[tuple]:
+def splice_plan(subjects: list[str], gone: list[int], fresh: list[Row]) -> list[tuple]:
     """How the new rows follow from the old, in order: ("old", i, j) for the old rows [i, j),
     ("new", row) for a row read again. ``subjects``: the old rows' (in order); ``gone``: the
     positions of the old rows replaced or removed; ``fresh``: the new rows, in any order."""
     # At one position, new rows come in the order of their subjects, before the old row there
     # goes (an edited record keeps its place).
-    events = sorted([(bisect_left(subjects, row[SUBJECT]), 0, row[SUBJECT], row) for row in fresh]
+    events = sorted([(bisect_left(subjects, row.subject), 0, row.subject, row) for row in fresh]
                     + [(i, 1, "", None) for i in gone], key=lambda event: event[:3])
     segments: list[tuple] = []
     cursor = 0
@@ -339,16 +405,18 @@ def splice_plan(subjects: list[str], gone: list[int], fresh: list[tuple]) -> lis
     return segments
 
 
-def spliced_columns(columns: list[list], segments: list[tuple]) -> list[list]:
+def spliced_columns(columns: Columns, segments: list[tuple]) -> Columns:
     """The new rows' columns: runs of old rows copied as slices, new rows put in between."""
-    new: list[list] = [[] for _ in columns]
+    old = list(columns.as_dict().values())  # in the order of Row's fields
+    new = Columns.empty()
+    targets = list(new.as_dict().values())
     for segment in segments:
         if segment[0] == "old":
             _, i, j = segment
-            for target, column in zip(new, columns):
+            for target, column in zip(targets, old):
                 target += column[i:j]
         else:
-            for target, value in zip(new, segment[1]):
+            for target, value in zip(targets, segment[1]):
                 target.append(value)
     return new
 

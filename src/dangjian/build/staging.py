@@ -16,8 +16,9 @@ import os
 import shutil
 import stat
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
+
+from ..dataset.manifest import Written
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -109,12 +110,6 @@ def joined(pieces, size: int = 1 << 20):
             run, length = [], 0
     if run:
         yield b"".join(run)
-
-
-@dataclass(frozen=True)
-class Written:
-    bytes: int
-    sha256: str
 
 
 def spare_folder(dist: Path) -> Path:

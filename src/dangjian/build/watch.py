@@ -26,12 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .full import BuildFailed, BuildReport
-from .index import Signatures, signatures
+from .index import Memory, Signatures, signatures
 from ..records.layout import RECORD_SUFFIX, ignored, is_record_file
 from ..model.ontology import Ontology
-from ..pipeline.process import collection_paused
-from .rebuild import forget_rows, prepare, quick_rebuild, report_of_dist
+from .tuning import collection_paused
+from .rebuild import prepare, quick_rebuild
+from .report import BuildFailed, BuildReport, report_of_dist
 from ..settings import ROOT_ENV, Project
 
 WAIT_FOR_QUIET_MS = 50  # a change is acted on once the files have been quiet this long
@@ -119,6 +119,7 @@ class Watch:
         self.on_failure = on_failure
         self.ontology = Ontology(project.ontology)
         self.files = WatchedSignatures.scan(project, self.ontology)
+        self.memory = Memory()  # the index's rows, kept between rebuilds
 
     def build(self, told: list[str]) -> None:
         """A quick rebuild here; a full build (the first, or after many changes or a changed
@@ -128,12 +129,13 @@ class Watch:
         started = time.perf_counter()
         try:
             with collection_paused():
-                report = quick_rebuild(self.project, self.ontology, self.project.dist, scanned=self.files.scanned())
+                report = quick_rebuild(self.project, self.ontology, self.project.dist, scanned=self.files.scanned(),
+                                       memory=self.memory)
         except BuildFailed as failed:
             self.on_failure(failed)
             return
         if report is None:
-            forget_rows()  # the old index's rows: the full build writes another
+            self.memory.forget()  # the old index's rows: the full build writes another
             environment = {**os.environ, ROOT_ENV: str(self.project.root)}
             if full_build(environment) != 0:
                 self.on_failure(None)
@@ -177,7 +179,7 @@ class Watch:
                         self.build([])
                         verified = False
                     else:
-                        prepare(self.project)  # what the next rebuild works out first, made now
+                        prepare(self.project, self.memory)  # what the next rebuild works out first, made now
                 continue
             paths = watch_paths(changes, watched[0])
             if paths:

@@ -25,6 +25,7 @@ from ..pipeline.mapper import Mapped
 from ..model.namespaces import SCHEMA
 from ..model.ontology import Ontology
 from ..model.problems import Problem
+from ..text.amounts import read_amounts
 from .sources import squeeze, texts_of
 
 CURRENCY_UNITS = {"CNY"}  # reader unit codes that are currencies, not units
@@ -66,8 +67,6 @@ class AmountChecker:
 
     def mention(self, record):
         """The mention of the quote the record is about, or None (with a problem said)."""
-        from ..text.amounts import read_amounts  # the reader is only needed once records are valid
-
         data, k = record.data, self.k
         quotes = texts_of(data.get(k["quote"]), self.ontology.default_language)
         if not quotes:
@@ -140,12 +139,13 @@ class AmountChecker:
 
     def run(self) -> list[Problem]:
         quote_key = self.k["quote"]
-        for record in self.mapped.records.values():
+        checked = self.mapped.checked  # made beforehand, where each record was read (see checks.run.record_check)
+        for subject, record in self.mapped.records.items():
             if quote_key in record.data and record.shown_path not in self.troubled and not self.ontology.is_tombstone(record.data):
-                found = getattr(record, "amount_problems", None)
+                found = checked.get(subject)
                 if found is None:
                     self.check(record)
-                else:  # made beforehand, by the worker that read the record
+                else:
                     self.problems += found
         return self.problems
 

@@ -46,6 +46,15 @@ class Directory:
         directory.ids_by_kind = ids_by_kind
         return directory
 
+    def add(self, other: "Directory") -> "Directory":
+        """This directory, with the records of ``other`` added to it."""
+        for kind, ids in other.ids_by_kind.items():
+            self.ids_by_kind.setdefault(kind, set()).update(ids)
+            self.kind_of_id.update((record_id, kind) for record_id in ids)
+        self.tombstones.update(other.tombstones)
+        self._suggesters.clear()
+        return self
+
     @classmethod
     def of(cls, mapped: Mapped, ontology: Ontology) -> "Directory":
         tombstones = tombstones_of(mapped, ontology)

@@ -8,15 +8,14 @@ import difflib
 
 from ..model.ontology import Ontology
 from ..model.problems import Problem
-from ..dataset.releases import releases
+from ..records.releases import releases
 from ..settings import Project
+from .references import Directory
 
 
-def check_releases(project: Project, present: set[tuple[str, str]], ontology: Ontology) -> list[Problem]:
-    """``present``: the (kind, id) of every record there is now."""
-    ids_by_kind: dict[str, list[str]] = {}
-    for kind, record_id in present:
-        ids_by_kind.setdefault(kind, []).append(record_id)
+def check_releases(project: Project, directory: Directory, ontology: Ontology) -> list[Problem]:
+    """``directory``: every record there is now."""
+    ids_by_kind = directory.ids_by_kind
     problems = []
     for release in releases(project):
         shown = project.relative(release.path)
@@ -35,7 +34,7 @@ def check_releases(project: Project, present: set[tuple[str, str]], ontology: On
             if split is None:
                 continue  # a kind no longer in the ontology is the ontology's problem, not a record's
             kind, record_id = split
-            if (kind, record_id) in present:
+            if record_id in ids_by_kind.get(kind, ()):
                 continue
             folder = ontology.kinds[kind].folder
             same_kind = sorted(ids_by_kind.get(kind, []))

@@ -1,23 +1,29 @@
-"""Validation: every check a record goes through, with all problems reported in one run."""
+"""Every check a record goes through, in one run, with all problems reported together.
+
+The same run serves a full build (every record read) and a partial one (a quick rebuild: the
+records read again, beside the records it did not read). They differ only in what is known
+beyond the records at hand (:class:`Known`): nothing, or the unchanged records' ids, kinds and
+tombstones. A record's verdict depends on its own files and on the existence, kind and content
+of the records it names, and on nothing else.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from ..records.companions import cleaned_texts
-from ..records.loader import IdRegister, Record, record_files
-from ..pipeline.mapper import Mapped
 from ..model.ontology import Ontology
 from ..model.problems import Problem
-from ..pipeline.process import Processed, collection_paused, process_files
+from ..model.terms import iri
+from ..model.namespaces import RDF_TYPE
+from ..pipeline.mapper import Mapped
+from ..pipeline.process import Processed
+from ..records.loader import IdRegister, Record
 from ..settings import Project
-from .amounts import check_amounts
+from .amounts import AmountChecker, amount_problems, check_amounts
 from .hierarchy import check_hierarchy
-from .references import check_references
+from .references import Directory, check_references
 from .releases import check_releases
-from .shacl import ShapesBeside
+from .shacl import Engine, at_once, shape_problems
 from .sources import check_sources
 
 
@@ -27,11 +33,90 @@ class Verdict:
     mapped: Mapped
     problems: list[Problem]
     processed: list[Processed] = field(default_factory=list)  # in the order of the outputs
-    meanwhile: object = None  # what check_project's ``meanwhile`` gave, when it ran
 
     @property
     def valid(self) -> bool:
         return not self.problems
+
+
+@dataclass
+class Known:
+    """The records a run does not read but must know of (a partial build's unchanged ones): the
+    file that claims each id, and the directory of which exist (the run adds its own to it)."""
+
+    claimed: dict[str, str]  # id -> its file, as shown
+    directory: Directory
+
+
+def record_check(ontology: Ontology):
+    """The checks that depend on one record alone, as one function of a record (the pipeline
+    makes it where the record is read: :class:`dangjian.pipeline.process.Processor`): today the
+    amount check. Its problems ride on the pipeline's result; :func:`run` uses them."""
+    checker = AmountChecker(None, ontology, set())
+    return lambda record: amount_problems(record, checker)
+
+
+def run(project: Project, ontology: Ontology, processed: list[Processed], known: Known | None = None,
+        problems: list[Problem] = (), engine: Engine = at_once) -> Verdict:
+    """Check the records ``processed`` (by the pipeline, in any order), against ``known`` records
+    beside them; ``problems``: those found already (files that are no records)."""
+    return Run(project, ontology, processed, known, problems, engine).verdict()
+
+
+class Run:
+    """:func:`run`, in two steps. Made, it has started the SHACL engine (``engine``: see
+    :data:`dangjian.checks.shacl.Engine`) and made every other check; :meth:`verdict` waits for
+    the engine and ends the run. Meanwhile ``kept`` holds the records checked, in the order of
+    the outputs, and ``found_problems`` says whether any check has found one yet."""
+
+    def __init__(self, project: Project, ontology: Ontology, processed: list[Processed], known: Known | None = None,
+                 problems: list[Problem] = (), engine: Engine = at_once):
+        self.project, self.ontology = project, ontology
+        self.mapped = mapped = Mapped(ontology)
+        register = IdRegister(ontology.id_key, known.claimed if known else None)
+        own_problems, unreadable, kept = gather(processed, mapped, register)
+        self.problems = [*problems, *own_problems]
+        if known is None:
+            self.shapes = engine(mapped, ontology, "")  # first: it takes longest
+            directory = Directory.of(mapped, ontology)
+        else:
+            directory = known.directory.add(Directory.of(mapped, ontology))
+            self.shapes = engine(mapped, ontology, named_outside(mapped, ontology, directory))
+        self.references, self.flagged = check_references(mapped, ontology, unreadable, directory)
+        self.released = check_releases(project, directory, ontology)
+        self.hierarchy = check_hierarchy(mapped, ontology, project)
+        # Facts are checked against their sources once their records are otherwise valid. Which
+        # are is known once SHACL has spoken; until then, the sources are checked as if it will
+        # find nothing more, and again, without the records it finds, when it does.
+        self.troubled = {p.path for p in self.problems + self.references + self.released}
+        self.facts = facts_problems(project, mapped, ontology, self.troubled)
+        kept.sort(key=lambda item: item.subject)
+        self.kept = kept
+        self.found_problems = bool(self.problems or self.references or self.released or self.hierarchy or self.facts)
+
+    def verdict(self) -> Verdict:
+        mapped, ontology = self.mapped, self.ontology
+        checked = {item.shown for item in self.kept}  # (results about records outside are not asked for)
+        shapes = [p for p in shape_problems(self.shapes(), mapped, ontology, self.flagged) if p.path in checked]
+        facts = self.facts
+        newly = {p.path for p in shapes} - self.troubled
+        if newly:
+            facts = facts_problems(self.project, mapped, ontology, self.troubled | newly)
+        problems = first_word_wins(self.problems + self.references + shapes + self.released)
+        problems += self.hierarchy + facts
+        return Verdict([item.record for item in self.kept], mapped, sorted(set(problems)), self.kept)
+
+
+def named_outside(mapped: Mapped, ontology: Ontology, directory: Directory) -> str:
+    """The class of each record the records at hand name that exists outside them: all SHACL
+    needs of them (sh:class), as N-Triples."""
+    outside = set()
+    for _s, _p, o in mapped.references:
+        split = ontology.split_record_iri(o[1:-1]) if o not in mapped.records else None
+        if split and split[1] in directory.ids_by_kind.get(split[0], ()):
+            outside.add((o, split[0]))
+    rdf_type = iri(RDF_TYPE)
+    return "".join(f"{o} {rdf_type} <{ontology.kinds[kind].class_iri}> .\n" for o, kind in sorted(outside))
 
 
 def first_word_wins(problems: list[Problem]) -> list[Problem]:
@@ -39,54 +124,6 @@ def first_word_wins(problems: list[Problem]) -> list[Problem]:
     same value add nothing: keep the reader's message alone at that place."""
     read_at = {(p.path, p.line, p.column) for p in problems if p.rule == "yaml"}
     return [p for p in problems if p.rule == "yaml" or (p.path, p.line, p.column) not in read_at]
-
-
-def check_project(project: Project, ontology: Ontology | None = None, only: list[Path] | None = None,
-                  render: bool = False, progress=None, meanwhile: Callable[[list[Processed]], object] | None = None) -> Verdict:
-    """Read, map and check every record; keep the problems of ``only`` files when given.
-
-    All records are always read, because a reference in one file is checked against the others.
-    With ``render``, each record's piece of every output format is made on the way.
-    ``meanwhile(processed)``, given the records in the order of the outputs, is called while the
-    SHACL engine works, when no other check has found a problem; the verdict keeps what it gives.
-    """
-    with collection_paused():
-        return _check_project(project, ontology, only, render, progress, meanwhile)
-
-
-def _check_project(project: Project, ontology: Ontology | None, only: list[Path] | None, render: bool, progress,
-                   meanwhile: Callable[[list[Processed]], object] | None = None) -> Verdict:
-    ontology = ontology or Ontology(project.ontology)
-    files, problems = record_files(project, ontology)
-    processed = process_files(files, ontology, ontology.output_prefixes, render=render, progress=progress,
-                              texts=cleaned_texts(project, ontology))
-    mapped = Mapped(ontology)
-    own_problems, unreadable, kept = gather(processed, mapped, IdRegister(ontology.id_key))
-    problems += own_problems
-    shapes = ShapesBeside(mapped, ontology)  # the other checks are made meanwhile
-    reference_problems, flagged = check_references(mapped, ontology, unreadable)
-    released = check_releases(project, {(r.kind.name, r.id) for r in mapped.records.values()}, ontology)
-    hierarchy = check_hierarchy(mapped, ontology, project)
-    # Facts are checked against their sources once their records are otherwise valid. Which are
-    # is known once SHACL has spoken; until then, the sources are checked as if it will find
-    # nothing more, and again, without the records it finds, when it does (a build that fails).
-    troubled = {p.path for p in problems + reference_problems + released}
-    facts = facts_problems(project, mapped, ontology, troubled)
-    kept.sort(key=lambda item: item.subject)
-    early = None
-    if meanwhile is not None and not (problems or reference_problems or released or hierarchy or facts):
-        early = meanwhile(kept)  # (with a problem found already, it would be for nothing)
-    shape_problems = shapes.problems(flagged)
-    newly = {p.path for p in shape_problems} - troubled
-    if newly:
-        facts = facts_problems(project, mapped, ontology, troubled | newly)
-    problems = first_word_wins(problems + reference_problems + shape_problems + released)
-    problems += hierarchy + facts
-    if only is not None:
-        wanted = {project.relative(path) for path in only}
-        wanted |= {name[:-len(".yaml")] + ".txt" for name in wanted if name.endswith(".yaml")}  # a source's cleaned text
-        problems = [p for p in problems if p.path in wanted]
-    return Verdict([item.record for item in kept], mapped, sorted(set(problems)), kept, early)
 
 
 def gather(processed: list[Processed], mapped: Mapped, register: IdRegister
@@ -106,7 +143,7 @@ def gather(processed: list[Processed], mapped: Mapped, register: IdRegister
         if taken:
             problems.append(taken)
             continue
-        mapped.add(item.subject, item.record, item.references, item.blanks, item.ntriples, item.triples)
+        mapped.add(item.subject, item.record, item.references, item.blanks, item.ntriples, item.triples, item.checked)
         kept.append(item)
     return problems, unreadable, kept
 
@@ -116,7 +153,3 @@ def facts_problems(project: Project, mapped: Mapped, ontology: Ontology, trouble
     ``troubled`` (paths) by problems of their own."""
     source_problems = check_sources(project, mapped, ontology, troubled)
     return source_problems + check_amounts(mapped, ontology, troubled | {p.path for p in source_problems})
-
-
-def validate_project(project: Project, ontology: Ontology | None = None, only: list[Path] | None = None) -> Verdict:
-    return check_project(project, ontology, only)

@@ -10,10 +10,8 @@ the offending value) says what is wrong.
 from __future__ import annotations
 
 import re
-import sys
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
 import pyoxigraph
 import rdflib
@@ -70,91 +68,18 @@ def canonical_term(term: str) -> str:
 def data_text(mapped: Mapped, ontology: Ontology) -> str:
     """The graph SHACL sees, as N-Triples: the records, and the vocabulary their controlled
     values come from."""
-    return vocabulary_ntriples(ontology) + b"".join(mapped.ntriples).decode("utf-8")
+    return ontology.vocabulary_ntriples + b"".join(mapped.ntriples).decode("utf-8")
 
 
-WRITE_RECORDS = 2000  # records' statements joined into one write: a few MB
-
-
-def write_data(mapped: Mapped, ontology: Ontology, extra: str, handle) -> None:
-    """The same, written to a file piece by piece (no text of the whole graph in memory). A few
-    MB a write: while the engine runs beside other checks, a writer that needs the interpreter
-    for each record would wait its turn (up to 5 ms) a hundred thousand times."""
-    handle.write(vocabulary_ntriples(ontology).encode("utf-8"))
-    blocks = mapped.ntriples
-    for start in range(0, len(blocks), WRITE_RECORDS):
-        handle.write(b"".join(blocks[start:start + WRITE_RECORDS]))
-    handle.write(extra.encode("utf-8"))
-
-
-@lru_cache(maxsize=4)
-def _vocabulary_ntriples(text: str) -> str:
-    quads = pyoxigraph.parse(text.encode("utf-8"), format=pyoxigraph.RdfFormat.TURTLE)
-    return pyoxigraph.serialize([pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in quads], format=pyoxigraph.RdfFormat.N_TRIPLES).decode("utf-8")
-
-
-def vocabulary_ntriples(ontology: Ontology) -> str:
-    return _vocabulary_ntriples(ontology.files()["vocabulary.ttl"])
-
-
-@lru_cache(maxsize=4)
-def _compiled_shapes(text: str):
+def compiled_shapes(ontology: Ontology):
+    """The shapes, compiled for the `shacl` package (in a few milliseconds: not kept)."""
     import shacl
 
-    return shacl.Shapes.from_text(text, format="turtle")
+    return shacl.Shapes.from_text(ontology.files()["shapes.ttl"], format="turtle")
 
 
-def validate_streamed(shapes, write):
-    """shapes.validate_file() of what ``write(handle)`` writes. Through a named pipe, written by
-    a thread while the engine reads (it lets go of the interpreter): a temporary file of 150 MB
-    at 100,000 records cost 0.5-0.9 s more to write than the pipe, and disk space. A plain
-    temporary file where there are no named pipes."""
-    import os
-    import tempfile
-    import threading
-
-    folder = tempfile.mkdtemp(prefix="dangjian-shacl-")
-    path = os.path.join(folder, "data.nt")
-    try:
-        if not hasattr(os, "mkfifo"):
-            with open(path, "wb") as handle:
-                write(handle)
-            return shapes.validate_file(path)
-        os.mkfifo(path, 0o600)
-        failed: list[BaseException] = []
-
-        def feed():
-            try:
-                with open(path, "wb") as handle:
-                    write(handle)
-            except BrokenPipeError:
-                pass  # the engine stopped reading: its own error says why
-            except BaseException as error:  # handed to the caller below
-                failed.append(error)
-
-        feeder = threading.Thread(target=feed, daemon=True)
-        feeder.start()
-        try:
-            report = shapes.validate_file(path)
-        finally:
-            # Should the engine have stopped before opening the pipe, or before reading it
-            # all, open and close its reading end: the feeder's open or write then ends.
-            unblock = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-            os.close(unblock)
-            feeder.join()
-        if failed:
-            raise failed[0]
-        return report
-    finally:
-        if os.path.exists(path):
-            os.unlink(path)
-        os.rmdir(folder)
-
-
-def run_fast_engine(mapped: Mapped, ontology: Ontology, extra: str = "") -> list[Result]:
-    """The `shacl` package: compiled shapes, validating an N-Triples file of the records."""
-    shapes = _compiled_shapes(ontology.files()["shapes.ttl"])
-    report = validate_streamed(shapes, lambda handle: write_data(mapped, ontology, extra, handle))
+def fast_results(report) -> list[Result]:
+    """The `shacl` package's report as results."""
     return [
         Result(
             focus=r.focus_node,
@@ -167,6 +92,13 @@ def run_fast_engine(mapped: Mapped, ontology: Ontology, extra: str = "") -> list
         )
         for r in report.results
     ]
+
+
+def run_fast_engine(mapped: Mapped, ontology: Ontology, extra: str = "") -> list[Result]:
+    """The `shacl` package: compiled shapes, validating the records' N-Triples (the build feeds
+    it the same statements through a pipe instead, beside its other checks: dangjian.build.shapes)."""
+    report = compiled_shapes(ontology).validate_text(data_text(mapped, ontology) + extra, format="ntriples")
+    return fast_results(report)
 
 
 def run_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph) -> rdflib.Graph:
@@ -310,36 +242,15 @@ def check_shapes(mapped: Mapped, ontology: Ontology, skip: set, every_result: bo
     return shape_problems(ENGINES[engine](mapped, ontology, extra), mapped, ontology, skip, every_result)
 
 
-class ShapesBeside:
-    """The SHACL engine started in a thread, while the caller makes the checks that do not need
-    its verdict; :meth:`problems` waits for it. The engine lets go of the interpreter while it
-    reads and validates, so the two use both cores."""
-
-    def __init__(self, mapped: Mapped, ontology: Ontology, engine: str = "shacl", extra: str = ""):
-        self.mapped, self.ontology = mapped, ontology
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="shacl")
-        self._results = self._pool.submit(_handing_over_quickly, ENGINES[engine], mapped, ontology, extra)
-        self._pool.shutdown(wait=False)  # the thread ends with its one task
-
-    def problems(self, skip: set, every_result: bool = False) -> list[Problem]:
-        return shape_problems(self._results.result(), self.mapped, self.ontology, skip, every_result)
+Engine = Callable[[Mapped, Ontology, str], Callable[[], list[Result]]]
+"""How a run starts the SHACL engine: given the records (and ``extra`` N-Triples beside them), it
+starts the engine and gives a function that waits for its results. The checks call it at once
+(:func:`at_once`); the build runs it beside the other checks (:mod:`dangjian.build.shapes`)."""
 
 
-# While the engine runs beside the other checks, its feeder needs the interpreter for a moment
-# before each write to the engine's pipe, and the checks hold it: by default they let go of it
-# only every 5 ms, and the engine waited for its input. Handing it over every 0.5 ms meanwhile:
-# at 100,000 records the engine took 3.1-3.4 s in place of 3.5-4.6 s, and the stretch from the
-# workers' end to the dumps 3.5 s in place of 4.3 s on average.
-QUICK_HANDOVER = 0.0005  # seconds
-
-
-def _handing_over_quickly(engine, *arguments):
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(min(before, QUICK_HANDOVER))
-    try:
-        return engine(*arguments)
-    finally:
-        sys.setswitchinterval(before)
+def at_once(mapped: Mapped, ontology: Ontology, extra: str = "") -> Callable[[], list[Result]]:
+    results = run_fast_engine(mapped, ontology, extra)
+    return lambda: results
 
 
 def shape_problems(results: list[Result], mapped: Mapped, ontology: Ontology, skip: set, every_result: bool = False) -> list[Problem]:

@@ -8,7 +8,8 @@ import click
 
 from ..build.full import BuildFailed, build
 from ..model.problems import count_line, render_text
-from ..dataset.releases import MANIFEST, RELEASES, releases, valid_version, version_key, write_release_manifest
+from ..dataset.releases import valid_version, write_release_manifest
+from ..records.releases import MANIFEST, RELEASES, releases, version_key
 from .common import err, find_project
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..model.problems import count_line, render_json, render_text
-from ..checks.run import validate_project
+from ..build.validate import validate_project
 from . import exit_at_once
 from .common import err, find_project
 

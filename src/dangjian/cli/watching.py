@@ -7,7 +7,7 @@ import time
 
 import click
 
-from ..build.full import BuildFailed, BuildReport
+from ..build.report import BuildFailed, BuildReport
 from ..model.problems import count_line, render_text
 from ..settings import Project
 from .common import err

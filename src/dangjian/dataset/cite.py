@@ -11,7 +11,8 @@ import datetime
 import json
 from dataclasses import dataclass
 
-DATASET_AUTHOR = "Dangjian KB contributors"
+from .about import DATASET_AUTHOR
+
 FORMATS = ("text", "bibtex", "csl-json", "ris")
 
 

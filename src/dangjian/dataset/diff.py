@@ -8,14 +8,17 @@ Without a release's dump, changes are found from the manifest's hashes, without 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pyoxigraph
 from pyoxigraph import Triple
 
+from ..checks.run import Verdict
 from .graph import Graph
 from ..model.ontology import Ontology
-from .releases import WORKING, record_hashes, relative_uri, releases, statement_lines
+from ..records.releases import releases
+from .releases import WORKING, record_hashes, relative_uri, statement_lines
 from ..settings import Project
 
 
@@ -53,16 +56,14 @@ class Diff:
     changed: list[Change]
 
 
-def side(project: Project, ontology: Ontology, name: str) -> Side:
+def side(project: Project, ontology: Ontology, name: str, working: Callable[[], Verdict]) -> Side:
     if name == WORKING:
-        from ..build.full import published_graph
-        from ..checks.run import validate_project
-
-        verdict = validate_project(project, ontology)
+        verdict = working()
         if not verdict.valid:
             raise DiffError(f"the working tree has {len(verdict.problems)} problems; run `dangjian validate` and fix them first")
         hashes = record_hashes(verdict.processed, ontology)
-        return Side(name, ontology.base, {relative_uri(i, ontology.base): h for i, h in hashes.items()}, published_graph(verdict, ontology))
+        graph = Graph.from_ntriples(b"".join(p.ntriples for p in verdict.processed), ontology)  # what a build would publish
+        return Side(name, ontology.base, {relative_uri(i, ontology.base): h for i, h in hashes.items()}, graph)
     found = {r.version: r for r in releases(project)}
     if name not in found:
         known = ", ".join(found) or "none yet"
@@ -77,8 +78,10 @@ def side(project: Project, ontology: Ontology, name: str) -> Side:
     return Side(name, release.base, hashes, graph)
 
 
-def diff(project: Project, ontology: Ontology, old_name: str, new_name: str) -> Diff:
-    old, new = side(project, ontology, old_name), side(project, ontology, new_name)
+def diff(project: Project, ontology: Ontology, old_name: str, new_name: str, working: Callable[[], Verdict]) -> Diff:
+    """``working()``: the verdict of a validation of the working tree (asked for only when a
+    version is `working`)."""
+    old, new = side(project, ontology, old_name, working), side(project, ontology, new_name, working)
     added = sorted(set(new.hashes) - set(old.hashes))
     removed = sorted(set(old.hashes) - set(new.hashes))
     changed = []

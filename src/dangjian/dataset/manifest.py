@@ -4,8 +4,15 @@ the same records give the same bytes."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
-from ..build.staging import Written
+
+@dataclass(frozen=True)
+class Written:
+    """A file written: its size and SHA-256, as the manifest lists it."""
+
+    bytes: int
+    sha256: str
 
 
 def write_manifest(written: dict[str, Written], facts: dict) -> bytes:

@@ -12,54 +12,17 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
-from pathlib import Path
 
 from ..model.rdfterms import as_tuples
+from ..records.releases import releases
 from ..settings import Project
 
-RELEASES = "releases"
-MANIFEST = "manifest.json"
 WORKING = "working"
 _VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$")
 
 
-@dataclass(frozen=True)
-class Release:
-    version: str
-    path: Path  # its manifest
-    data: dict
-
-    @property
-    def uris(self) -> dict[str, str]:
-        return self.data.get("uris", {})
-
-    @property
-    def base(self) -> str:
-        return self.data["base"]
-
-
 def valid_version(version: str) -> bool:
     return bool(_VERSION.match(version)) and version != WORKING and ".." not in version
-
-
-def version_key(version: str) -> tuple:
-    """1.10.0 after 1.9.0: numbers compare as numbers, other parts as text."""
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[.+-]", version))
-
-
-def releases(project: Project) -> list[Release]:
-    """Every release of the project, oldest first."""
-    folder = project.root / RELEASES
-    found = []
-    if folder.is_dir():
-        for manifest in folder.glob(f"*/{MANIFEST}"):
-            try:
-                data = json.loads(manifest.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                data = {}
-            found.append(Release(manifest.parent.name, manifest, data))
-    return sorted(found, key=lambda r: version_key(r.version))
 
 
 def statement_lines(triples) -> list[str]:

@@ -28,10 +28,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+import pyoxigraph
 import rdflib
 from rdflib.namespace import DCTERMS, RDF, SH
 
 from .. import settings
+from .rdfterms import to_rdflib
 
 DJ_PATH = "ontology#"
 CONTEXT_FILE = "context.jsonld"
@@ -99,6 +101,14 @@ class Ontology:
     @cached_property
     def vocabulary_graph(self) -> rdflib.Graph:
         return _graph(self._read(VOCABULARY_FILE))
+
+    @cached_property
+    def vocabulary_ntriples(self) -> str:
+        """The vocabulary as N-Triples: what a SHACL engine reads beside the records, whose
+        controlled values it defines."""
+        quads = pyoxigraph.parse(self._read(VOCABULARY_FILE).encode("utf-8"), format=pyoxigraph.RdfFormat.TURTLE)
+        triples = [pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in quads]
+        return pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES).decode("utf-8")
 
     def files(self) -> dict[str, str]:
         """The ontology files' text, rebased: what the publisher copies out."""
@@ -233,10 +243,6 @@ class Ontology:
 
 def _graph(turtle: str) -> rdflib.Graph:
     """An rdflib graph of a Turtle text, parsed by pyoxigraph (several times faster)."""
-    import pyoxigraph
-
-    from .rdfterms import to_rdflib
-
     graph = rdflib.Graph()
     for quad in pyoxigraph.parse(turtle.encode("utf-8"), format=pyoxigraph.RdfFormat.TURTLE):
         graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))

@@ -57,10 +57,14 @@ class Mapped:
     references: list[Triple] = field(default_factory=list)  # statements naming records or values
     ntriples: list[bytes] = field(default_factory=list)  # each record's statements, as N-Triples in UTF-8
     triples: int = 0  # how many statements, derived ones included
+    checked: dict[str, list[Problem]] = field(default_factory=dict)  # by subject: what each record's own checks found
     _traces: dict[str, dict] = field(default_factory=dict, repr=False)
 
-    def add(self, subject: str, record: Record, references: list, blanks: list, ntriples: bytes, triples: int) -> None:
+    def add(self, subject: str, record: Record, references: list, blanks: list, ntriples: bytes, triples: int,
+            checked: list[Problem] | None = None) -> None:
         self.records[subject] = record
+        if checked is not None:
+            self.checked[subject] = checked
         self.references += references
         for blank in blanks:
             self.owners[blank] = subject
@@ -310,28 +314,6 @@ class RecordMapper:
             self.add(RDF_FIRST, nt_string(lexical(item)) + suffix, (key, index))
             self.add(RDF_REST, nodes[index + 1] if index + 1 < len(nodes) else RDF_NIL, (key,))
         self.subject = subject
-
-
-def map_records(records: list[Record], ontology: Ontology) -> tuple[Mapped, list[Triple]]:
-    """Map records already read (for tests and tools; builds use :mod:`dangjian.pipeline.process`);
-    the Mapped and every statement, derived ones included."""
-    from .derive import derive
-    from .process import checked_predicates
-
-    mapped = Mapped(ontology)
-    mapper = RecordMapper(ontology)
-    checked = checked_predicates(ontology)
-    everything: list[Triple] = []
-    for record in records:
-        triples: list[Triple] = []
-        subject = mapper.map(record, triples, mapped.problems)
-        references = [t for t in triples if t[1] in checked]
-        blanks = sorted({t[0] for t in triples if t[0][0] == "_"})
-        triples += derive(triples, ontology)
-        lines = "".join(sorted({f"{s} {p} {o} .\n" for s, p, o in triples})).encode("utf-8")
-        mapped.add(subject, record, references, blanks, lines, len(set(triples)))
-        everything += triples
-    return mapped, everything
 
 
 _DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")

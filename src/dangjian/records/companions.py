@@ -13,6 +13,7 @@ from pathlib import Path
 from ..model.namespaces import PROV_DERIVED_FROM
 from ..model.ontology import Ontology
 from ..settings import Project
+from .loader import read_record
 
 CAPTURE_SUFFIX = ".capture.txt"
 TEXT_SUFFIX = ".txt"
@@ -85,8 +86,6 @@ class RecordFiles:
         return self.known[key]
 
     def _read(self, kind: str, record_id: str):
-        from .loader import read_record
-
         if self.project is None or kind not in self.ontology.kinds or not isinstance(record_id, str):
             return None
         folder = self.ontology.kinds[kind]

@@ -35,9 +35,6 @@ class Record:
     raw: bytes
     digest: bytes  # of the file's bytes: what caches key on
     _document: Document | None = None
-    # The amount check's problems, when the worker that read the record made them (it depends on
-    # the record alone); None: not made yet.
-    amount_problems: list | None = None
 
     @property
     def document(self) -> Document:
@@ -171,19 +168,21 @@ def _record_of(item: tuple[Path, Kind, str], raw: bytes, text: str | YamlError, 
 
 
 class IdRegister:
-    """Ids are unique across all kinds: the first file to use one keeps it."""
+    """Ids are unique across all kinds: the first file to use one keeps it. ``claimed``: ids
+    claimed already by files not read here (id -> the file, as shown)."""
 
-    def __init__(self, id_key: str):
+    def __init__(self, id_key: str, claimed: dict[str, str] | None = None):
         self.id_key = id_key
-        self.first: dict[str, Record] = {}
+        self.first: dict[str, str] = {}  # id -> the file that claimed it, as shown
+        self.claimed = claimed or {}
 
     def claim(self, record: Record) -> Problem | None:
-        earlier = self.first.get(record.id)
+        earlier = self.first.get(record.id) or self.claimed.get(record.id)
         if earlier is None:
-            self.first[record.id] = record
+            self.first[record.id] = record.shown_path
             return None
         mark = record.key_mark(self.id_key)
-        return Problem(record.shown_path, mark.line, mark.column, self.id_key, f"id `{record.id}` is already used by {earlier.shown_path}; ids are unique across all kinds", "record")
+        return Problem(record.shown_path, mark.line, mark.column, self.id_key, f"id `{record.id}` is already used by {earlier}; ids are unique across all kinds", "record")
 
 
 def load_records(project: Project, ontology: Ontology, progress=None) -> Loaded:

@@ -13,6 +13,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..text.capture import clean, sha256
+
 # Used when no curated records are at hand: roughly what one article yields.
 DEFAULT_PROPORTIONS = {
     "source": 1, "place": 6, "organisation": 10, "policy": 6, "measure": 3, "amount": 14, "person": 3, "post": 3,
@@ -98,8 +100,6 @@ class _Writer:
 
     def write_capture(self, folder: str, record_id: str, capture: str) -> str:
         """A source's capture and its cleaned text beside its record; the capture's SHA-256."""
-        from ..text.capture import clean, sha256
-
         base = self.root / "records" / folder
         base.mkdir(parents=True, exist_ok=True)
         (base / f"{record_id}.capture.txt").write_text(capture, encoding="utf-8")

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from ..dataset.about import DATASET_DESCRIPTION
 from ..dataset.graph import Graph
 from ..dataset.published import KnowledgeBase
 from ..site.static import make_site
@@ -34,8 +35,6 @@ class PublishedSite:
     def site(self) -> Site:
         graph = Graph.from_store(self.kb.store, self.kb.ontology)
         dumps = {name: (self.kb.dist / name).read_bytes() for name in RELEASE_FILES if (self.kb.dist / name).is_file()}
-        from ..build.full import DATASET_DESCRIPTION
-
         facts = {**self.kb.manifest, "description": DATASET_DESCRIPTION}
         return make_site(graph, self.kb.ontology, facts, dumps)
 

@@ -17,6 +17,7 @@ from ..model.ontology import Ontology
 from .pages.render import SiteFacts
 from .pages.view import doc_path
 from ..formats.documents import FORMATS, HTML, RDF_FORMATS
+from .resolve import Site
 from .rewrites import apache_rules, nginx_rules
 from ..dataset.void import DOWNLOADS, download_path
 
@@ -32,10 +33,7 @@ def site_facts(facts: dict, dumps: dict[str, bytes]) -> SiteFacts:
 
 
 def make_site(graph: Graph, ontology: Ontology, facts: dict, dumps: dict[str, bytes]):
-    from ..build.full import record_prefixes
-    from .resolve import Site
-
-    return Site(graph, ontology, site_facts(facts, dumps), record_prefixes(ontology))
+    return Site(graph, ontology, site_facts(facts, dumps), ontology.output_prefixes)
 
 
 def site_files(graph: Graph, ontology: Ontology, facts: dict, dumps: dict[str, bytes], releases: dict[str, bytes]) -> dict[str, bytes]:
