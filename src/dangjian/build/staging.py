@@ -1,7 +1,7 @@
 """Write the output folder atomically: readers see the whole old build or the whole new one.
 
-Files are written and synced into a staging folder beside ``dist/``, which then takes its place
-in one step (``renameat2(RENAME_EXCHANGE)`` on Linux; two renames elsewhere). A lock keeps two
+Files are written into a staging folder beside ``dist/`` and synced (each file and folder written),
+which then takes its place in one step (``renameat2(RENAME_EXCHANGE)`` on Linux; two renames elsewhere). A lock keeps two
 builds from interleaving: the second waits for the first.
 """
 
@@ -15,6 +15,8 @@ import hashlib
 import os
 import shutil
 import stat
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -37,6 +39,18 @@ def _exchange(a: Path, b: Path) -> bool:
     if ctypes.get_errno() in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
         return False
     raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(a))
+
+
+SYNCING_AT_ONCE = 8
+
+
+def _fsync(path: Path) -> None:
+    """A file's or a folder's data and metadata on disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -121,8 +135,8 @@ class Staging:
     """A folder beside dist/ that files are written into, then swapped in whole.
 
     A file is written over its namesake in the spare folder (the build before last) when it can
-    be: this VM hands out new page-cache pages slowly, so writing 144 MB into a new file takes
-    0.4-0.5 s and over an old one 0.03 s. Only a file nothing else has open is written over (a
+    be: where the system hands out new page-cache pages slowly, writing into a new file takes
+    many times as long as writing over an old one. Only a file nothing else has open is written over (a
     write lease says so: a reader of an old build never sees it change), and only one with no
     other link (a file a build took over unchanged is also in dist/)."""
 
@@ -131,12 +145,32 @@ class Staging:
         self.folder = dist.parent / f".{dist.name}-new-{os.getpid()}"
         self.spare = spare_folder(dist)
         self.written: dict[str, Written] = {}
+        self._lock = threading.Lock()  # files are written from several threads at once
+        self._to_sync: set[Path] = {self.folder}  # the files written and the folders made or changed
+
+    def _wrote(self, target: Path) -> None:
+        with self._lock:
+            self._to_sync.add(target)
+            folder = target.parent
+            while folder != self.folder and folder not in self._to_sync:
+                self._to_sync.add(folder)
+                folder = folder.parent
+            self._to_sync.add(target.parent)
+
+    def sync(self) -> None:
+        """Every file written and every folder made on disk (their data and their names), before
+        the staging folder is swapped in: no other file of the machine waits on it. The calls
+        run a few at a time, so that the filesystem commits them together."""
+        with ThreadPoolExecutor(SYNCING_AT_ONCE) as pool:
+            for done in [pool.submit(_fsync, path) for path in sorted(self._to_sync)]:
+                done.result()
 
     @contextmanager
     def _created(self, name: str):
         """A new file in the staging folder, open for writing from its start."""
         target = self.folder / name
         target.parent.mkdir(parents=True, exist_ok=True)
+        self._wrote(target)
         handle = _taken_over(self.spare / name, target)
         if handle is None:
             with open(target, "wb") as handle:
@@ -163,6 +197,7 @@ class Staging:
         target = self.folder / name
         target.parent.mkdir(parents=True, exist_ok=True)
         os.link(source, target)
+        self._wrote(target)
         self.written[name] = written
 
     def splice(self, name: str, head: str, pieces, tail: str = "") -> Written:
@@ -239,9 +274,8 @@ def staged(dist: Path, lock_folder: Path | None = None, on_wait=None, locked: bo
     except BaseException:
         shutil.rmtree(staging.folder, ignore_errors=True)
         raise
-    # One sync for everything written (a site has thousands of files; one fsync each is slow),
-    # so that the folder swapped in is on disk, whole, before the swap.
-    os.sync()
+    # What was written is on disk, whole, before the folder is swapped in.
+    staging.sync()
     if locked:
         _swap(staging.folder, dist)
         if after:
