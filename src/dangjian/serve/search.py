@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..dataset.published import KnowledgeBase
-from ..site.conneg import parse_accept, quality
+from ..site.conneg import as_record_formats, parse_accept, quality
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
@@ -61,8 +61,8 @@ def wants_json(request: Request) -> bool:
     header = request.headers.get("accept")
     if not header:
         return False
-    ranges = parse_accept(header)
-    # conneg reads application/json as JSON-LD; either asks for JSON here.
+    ranges = as_record_formats(parse_accept(header))
+    # application/json reads as JSON-LD; either asks for JSON here.
     return quality("application/ld+json", ranges) > quality("text/html", ranges)
 
 
