@@ -26,7 +26,8 @@ from ..model.namespaces import SCHEMA
 from ..model.ontology import Ontology
 from ..model.problems import Problem
 from ..text.amounts import read_amounts
-from .sources import squeeze, texts_of
+from ..pipeline.quotes import squeeze
+from .sources import texts_of
 
 CURRENCY_UNITS = {"CNY"}  # reader unit codes that are currencies, not units
 

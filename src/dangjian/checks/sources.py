@@ -17,16 +17,13 @@ from __future__ import annotations
 from ..text.capture import UnknownLayout, clean_file, sha256
 from ..records.companions import RecordFiles, capture_path, source_kind, text_path
 from ..pipeline.mapper import Mapped
+from ..pipeline.quotes import squeeze, stands_in
 from ..model.namespaces import DCTERMS_LANGUAGE, PROV_DERIVED_FROM
 from ..model.ontology import Ontology
 from ..model.problems import Problem
 from ..settings import Project
 
 SHOWN = 12  # characters of text shown around a disagreement
-
-
-def squeeze(text: str) -> str:
-    return "".join(text.split())
 
 
 def texts_of(value, default_language: str) -> list[tuple[tuple, str, str]]:
@@ -144,7 +141,7 @@ class SourceChecker:
                     continue  # the source's own problems say why it has no text
                 if source_id not in self.squeezed:
                     self.squeezed[source_id] = squeeze(text)
-                if squeeze(quote) not in self.squeezed[source_id]:
+                if not stands_in(quote, self.squeezed[source_id]):
                     shown = self.project.relative(text_path(self.project, self.ontology, source_id))
                     self.add(record, where, f"not in {shown}, the text of source `{source_id}`, even with whitespace "
                                             f"ignored: {near_miss(squeeze(quote), self.squeezed[source_id])}; copy the clause verbatim")

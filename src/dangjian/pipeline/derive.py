@@ -19,7 +19,6 @@ for quotes, from the cleaned text of the source they quote).
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
@@ -27,6 +26,7 @@ from ..model import namespaces
 from ..model.namespaces import OA, SCHEMA, XSD
 from ..model.ontology import Ontology
 from ..model.terms import Triple, iri, nt_literal, split_literal
+from .quotes import locate
 
 RDF_TYPE = iri(namespaces.RDF_TYPE)
 PROV_DERIVED_FROM = iri(namespaces.PROV_DERIVED_FROM)
@@ -73,19 +73,6 @@ def derive(triples: list[Triple], ontology: Ontology, texts: dict[str, str] | No
 
 
 # --- the quote in its source ---------------------------------------------------------------
-
-
-def locate(quote: str, text: str) -> tuple[int, int] | None:
-    """Where quote first stands in text, whitespace ignored: (start, end) offsets into text.
-
-    One regular expression, the quote's characters with any whitespace allowed between them,
-    searched in the text as it is: no whitespace-free copy of each source is made (each worker
-    made one of every source it met, 0.6 ms apiece)."""
-    wanted = "".join(quote.split())
-    if not wanted:
-        return None
-    found = re.search(r"\s*".join(map(re.escape, wanted)), text)
-    return None if found is None else found.span()
 
 
 def quote_context(selector: str, quote: str, sources: list[str], ontology: Ontology, texts: dict[str, str]) -> list[Triple]:
