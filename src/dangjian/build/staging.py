@@ -1,8 +1,8 @@
 """Write the output folder atomically: readers see the whole old build or the whole new one.
 
-Files are written into a staging folder beside ``dist/`` and synced (each file and folder written),
-which then takes its place in one step (``renameat2(RENAME_EXCHANGE)`` on Linux; two renames elsewhere). A lock keeps two
-builds from interleaving: the second waits for the first.
+Files are written into a staging folder beside ``dist/`` and synced (each file and folder
+written), which then takes its place in one step (``renameat2(RENAME_EXCHANGE)`` on Linux; two
+renames elsewhere). A lock keeps two builds from interleaving: the second waits for the first.
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
 """`dangjian build --watch`: keep dist/ current while records are edited.
 
 A rebuild in a new process pays, before it reads a single record, for starting Python and
-importing the package (0.3-0.4 s) and for a stat() of every record file to learn which changed
-(0.4 s at 100,000 records). A process that stays pays neither: the kernel says which files
-changed (inotify, through watchfiles), and every other file's signature is kept in memory. A
-one-record rebuild then reads that record and those that name it, and splices the dumps, as
-`dangjian build` does; the build is the same code, given the signatures instead of reading them.
+importing the package and for a stat() of every record file to learn which changed. A process
+that stays pays neither: the kernel says which files changed (inotify, through watchfiles), and
+every other file's signature is kept in memory, as is the build index's rows (a
+:class:`dangjian.build.index.Memory`). A one-record rebuild then reads that record and those that
+name it, and splices the dumps, as `dangjian build` does; the build is the same code, given the
+signatures instead of reading them.
 
 The kernel's word is not taken on trust. Whatever is not an edit of a plain record file (a new
 or removed file, a source's text, the ontology) makes a full scan of the signatures first. And

@@ -56,7 +56,7 @@ def run() -> None:
     """The `dangjian` command itself (the tests call :data:`main` in their own process). Once a
     command that asked for it is done and its output flushed, the process ends at once, as mypy
     does: a build of 100,000 records leaves millions of objects, and freeing them one by one
-    would only add a second before the system takes back the memory whole."""
+    would only delay the end, when the system takes back the memory whole anyway."""
     try:
         main.main(prog_name="dangjian")
     except SystemExit as done:

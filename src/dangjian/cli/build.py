@@ -25,9 +25,8 @@ def build_command(out: Path | None, site: bool, quiet: bool, watch: bool) -> Non
     A build that fails validation leaves the previous output untouched; so does one that is
     interrupted, since the new folder replaces the old one in a single step.
 
-    With --watch, a rebuild after an edit takes under a second at 100,000 records (0.6-0.8 s
-    here): the process stays, the system says which files changed, and only they (and the
-    records that name them) are read again.
+    With --watch, the process stays and rebuilds after each edit: the system says which files
+    changed, and only they (and the records that name them) are read again.
     """
     exit_at_once()
     project = find_project()

@@ -101,9 +101,8 @@ def record_files(project: Project, ontology: Ontology) -> tuple[list[tuple[Path,
 
 
 def read_bytes(path: Path) -> bytes:
-    """A whole file's bytes, without the buffered file object that open() builds: for a record
-    file of a kilobyte or two this is a third of the cost (6 µs against 18 µs here), which a
-    build pays 100,000 times."""
+    """A whole file's bytes, without the buffered file object that open() builds, which for a
+    record file of a kilobyte or two costs more than the reading, once for every record."""
     handle = os.open(path, os.O_RDONLY)
     try:
         chunks = [os.read(handle, READ_SIZE)]
@@ -122,8 +121,8 @@ def read_record(path: Path, kind: Kind, shown: str, id_key: str, id_pattern: re.
 def read_records(items: list[tuple[Path, Kind, str]], id_key: str, id_pattern: re.Pattern
                  ) -> list[tuple[Record | None, list[Problem]]]:
     """:func:`read_record` of each file, a step at a time for them all (every file's bytes, then
-    every text checked, then every plain file parsed): a third less time for a batch of
-    records than file after file, each step's code staying in the processor's caches."""
+    every text checked, then every plain file parsed), each step's code staying in the
+    processor's caches for the whole batch."""
     raws = [read_bytes(path) for path, _kind, _shown in items]
     texts: list[str | YamlError] = []
     for raw in raws:

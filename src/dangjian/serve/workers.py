@@ -2,7 +2,7 @@
 
 A pyoxigraph query cannot be interrupted from another thread, so each query goes to a worker
 process holding its own in-memory copy of the published graph (bulk-loaded from
-``dist/dangjian.nt``: 4,000 triples load in a few hundredths of a second). When a query
+``dist/dangjian.nt`` as it starts). When a query
 outruns the time limit its worker is killed (SIGKILL) and a fresh one started in the background;
 the request is answered 503 at once, and the other workers go on serving.
 
