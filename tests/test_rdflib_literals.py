@@ -15,7 +15,6 @@ import subprocess
 import sys
 import textwrap
 
-import pytest
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 DATA = (

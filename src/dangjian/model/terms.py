@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .namespaces import XSD, XSD_STRING
+from .namespaces import XSD_STRING
 
 Triple = tuple  # (subject, predicate, object), each an N-Triples term
 
