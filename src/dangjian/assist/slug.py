@@ -135,7 +135,7 @@ def base_slug(name: str, place: bool | None = None) -> tuple[str, str]:
 def suggest(name: str, existing: dict[str, str] | None = None, within: str | None = None,
             kind: str | None = None) -> Suggestion:
     """An id for ``name``. ``existing`` maps kind/id of the records to their label (Simplified)."""
-    from ..search.normalise import simplified
+    from ..text.normalise import simplified
 
     name = simplified(name.strip())
     place = True if kind == "place" else (False if kind not in (None, "place") else None)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..dataset.published import KnowledgeBase
 from .highlight import Snippet, snippet
-from .normalise import search_form
+from ..text.normalise import search_form
 from .segment import Segmenter
 
 VERSION = 1  # of the index format and tokens: change it when either changes

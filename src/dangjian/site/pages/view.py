@@ -15,7 +15,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode
 from ...dataset.graph import Graph
 from ...model.ontology import Ontology
 from ...formats.turtle import TurtleWriter
-from ...model.namespaces import DCTERMS, OWL, PROV_DERIVED_FROM, RDF_FIRST, RDF_REST, RDF_TYPE, SCHEMA
+from ...model.namespaces import DCTERMS, OA, OWL, PROV_DERIVED_FROM, RDF_FIRST, RDF_REST, RDF_TYPE, SCHEMA
 from ...model.terms import canonical_language
 
 # The label a page shows for a node: Simplified Chinese, else Traditional, else English.

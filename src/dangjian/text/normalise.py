@@ -1,4 +1,5 @@
-"""One script for searching: OpenCC's ``tw2s`` (Traditional, Taiwan standard, to Simplified).
+"""One script for searching and comparing names: OpenCC's ``tw2s`` (Traditional, Taiwan standard,
+to Simplified); and the Chinese texts of a record's value.
 
 ``tw2s`` converts characters and variant forms only. Not ``t2s``: it leaves 著力/著重 as they are
 (著 is also a Simplified character); not ``tw2sp``: it rewrites vocabulary as well (建立 → 创建,
@@ -38,3 +39,17 @@ _WIDE[0x3000] = 0x20
 
 def _fold_width(text: str) -> str:
     return text.translate(_WIDE)
+
+
+CHINESE = ("zh-Hans", "zh-Hant")
+
+
+def chinese_texts(value, default_language: str | None = "zh-Hans") -> list[str]:
+    """The Chinese texts of a text key's value: a string, a list, or a language map."""
+    if isinstance(value, str):
+        return [value] if default_language in CHINESE else []
+    if isinstance(value, list):
+        return [t for v in value for t in chinese_texts(v, default_language)]
+    if isinstance(value, dict):
+        return [t for lang, v in value.items() if lang in CHINESE for t in chinese_texts(v, lang)]
+    return []
