@@ -36,7 +36,7 @@ import psutil
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from dangjian.synthetic import generate  # noqa: E402
+from dangjian.records.synthetic import generate  # noqa: E402
 
 
 # --- measuring ---------------------------------------------------------------------------------

@@ -22,9 +22,9 @@ from dangjian.divisions.codelist import division_codes
 from dangjian.divisions.install import InstallError, install
 from dangjian.divisions.names import full_forms, names_match, short_forms
 from dangjian.divisions.store import open_divisions
-from dangjian.draft import make_draft, place_codes_of
+from dangjian.assist.draft import make_draft, place_codes_of
 from dangjian.settings import DIVISIONS_ENV, Project
-from dangjian.validate import validate_project
+from dangjian.build import validate_project
 
 HERE = Path(__file__).parent
 P442 = "http://www.wikidata.org/prop/direct/P442"

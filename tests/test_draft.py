@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 import yaml
 
-from dangjian.draft import make_draft, known_names
-from dangjian.ontology import Ontology
+from dangjian.assist.draft import make_draft, known_names
+from dangjian.model.ontology import Ontology
 from dangjian.search.domain import chinese_texts
 from dangjian.settings import Project
 

@@ -11,10 +11,10 @@ import sys
 import pytest
 
 from dangjian.build import build
-from dangjian.kb import KnowledgeBase
+from dangjian.dataset.published import KnowledgeBase
 from dangjian.search.domain import generate
 from dangjian.search.index import SearchIndex
-from dangjian.search.normalise import search_form, simplified
+from dangjian.text.normalise import search_form, simplified
 from dangjian.search.segment import GENERATED_FILE, Segmenter
 from dangjian.settings import Project
 

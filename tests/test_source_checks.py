@@ -1,11 +1,11 @@
-"""Each fact matches its source: the checks of dangjian.validate.sources, .amounts and .hierarchy,
+"""Each fact matches its source: the checks of dangjian.checks.sources, .amounts and .hierarchy,
 run on a copy of the real curated records with one thing broken at a time."""
 
 from __future__ import annotations
 
 import pytest
 
-from dangjian.validate import validate_project
+from dangjian.build import validate_project
 
 HEAD_PAY = "amounts/suzhou-2015-village-head-annual-pay.yaml"
 SOURCE = "sources/anhui-daily-2015-07-10-suzhou"

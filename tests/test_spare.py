@@ -9,7 +9,7 @@ import shutil
 
 from dangjian.build import build
 from dangjian.settings import Project
-from dangjian.synthetic import generate
+from dangjian.records.synthetic import generate
 
 
 def project(tmp_path, repo) -> Project:

@@ -22,9 +22,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..kb import KnowledgeBase
+from ..dataset.published import KnowledgeBase
 from .highlight import Snippet, snippet
-from .normalise import search_form
+from ..text.normalise import search_form
 from .segment import Segmenter
 
 VERSION = 2  # of the index format and tokens: change it when either changes
