@@ -89,16 +89,18 @@ SOURCE = "https://w3id.org/dangjian/id/source/"
 def test_money_adds_up_only_within_one_kind_and_period(built_kb):
     # 宿州: 新增投入2420万元 and 990万元 are yearly (每年), 350万元 new once, 共投入1290万元 once, and the
     # 1154.48万元 increase yearly; 南召 pools 5034万元 of 19 departments; 南阳's 3亿元 is 方新荣's remark.
-    groups = {(r["source"].removeprefix(SOURCE), r["funds"].removeprefix(DJ), r["period"].removeprefix(DJ), r["voice"].removeprefix(DJ),
-               r["groupTotal"]) for r in values(built_kb, "article-new-funding")}
+    groups = {(r["source"].removeprefix(SOURCE), r["funds"].removeprefix(DJ), r["period"].removeprefix(DJ),
+               r.get("evidence", "").removeprefix(DJ), r["sums"], r["total"]) for r in values(built_kb, "money-by-kind")}
     assert groups == {
-        ("anhui-daily-2015-07-10-suzhou", "funds-new", "period-year", "evidencetype-narration", "34100000"),
-        ("anhui-daily-2015-07-10-suzhou", "funds-new", "period-once", "evidencetype-narration", "3500000"),
-        ("anhui-daily-2015-07-10-suzhou", "funds-spent", "period-once", "evidencetype-narration", "12900000"),
-        ("anhui-daily-2015-07-10-suzhou", "funds-increase", "period-year", "evidencetype-narration", "11544800"),
-        ("nanyang-strong-foundations-report", "funds-pooled", "period-unstated", "evidencetype-narration", "50340000"),
-        ("nanyang-strong-foundations-report", "funds-spent", "period-once", "evidencetype-reported-speech", "300000000"),
+        ("anhui-daily-2015-07-10-suzhou", "funds-new", "period-year", "", "2", "34100000"),
+        ("anhui-daily-2015-07-10-suzhou", "funds-new", "period-once", "", "1", "3500000"),
+        ("anhui-daily-2015-07-10-suzhou", "funds-spent", "period-once", "", "1", "12900000"),
+        ("anhui-daily-2015-07-10-suzhou", "funds-increase", "period-year", "", "1", "11544800"),
+        ("nanyang-strong-foundations-report", "funds-pooled", "period-unstated", "", "1", "50340000"),
+        ("nanyang-strong-foundations-report", "funds-spent", "period-once", "evidencetype-reported-speech", "1", "300000000"),
     }
+    speech = [r for r in values(built_kb, "article-new-funding") if r.get("saidBy")]
+    assert [(r["asWritten"], r["saidBy"].rsplit("/", 1)[1]) for r in speech] == [("3亿元", "fang-xinrong")]
 
 
 def test_secretary_pay_finds_the_combined_posts_and_the_top_grade(built_kb):
