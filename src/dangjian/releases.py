@@ -21,7 +21,7 @@ from .settings import Project
 RELEASES = "releases"
 MANIFEST = "manifest.json"
 WORKING = "working"
-_VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$")
+_VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}\Z")
 
 
 @dataclass(frozen=True)

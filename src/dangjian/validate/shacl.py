@@ -297,6 +297,8 @@ class ResultReader:
             key = origin.key
             if path and (subject, path) not in self.mapped.trace(self.mapped.record_of(subject)):
                 key = self.ontology.key_for(path[1:-1])  # a missing key: report it by name at the record
+                if component == "MinCount" and key in self.mapped.record_of(subject).data:
+                    continue  # written, but every value refused, each with its own problem
             message = result.message
             if value is not None and component in _VALUE_COMPONENTS:
                 message = f"{message}, got {self.value_text(value)}"
