@@ -17,8 +17,8 @@ def test_help_everywhere(sandbox, args):
 def test_validate_valid_records(sandbox):
     result = sandbox.cli("validate")
     assert result.returncode == 0
-    assert result.stdout == ""
-    assert "all valid" in result.stderr
+    assert result.stderr == ""
+    assert "all valid" in result.stdout
 
 
 def test_validate_reports_every_problem_and_exits_1(sandbox):
@@ -26,13 +26,13 @@ def test_validate_reports_every_problem_and_exits_1(sandbox):
     sandbox.write("places/suzhou-anhui.yaml", sandbox.read("places/suzhou-anhui.yaml").replace("within: anhui", "within: anhiu"))
     result = sandbox.cli("validate")
     assert result.returncode == 1
-    assert result.stdout.splitlines() == [
+    assert result.stderr.splitlines() == [
         "records/places/anhui.yaml:5:8: level: `provinse` is not in the vocabulary; did you mean `province`? expected one of: area, city, community, county, county-level-city, district, functional-zone, natural-village, province, subdistrict, town, township, village",
         'records/places/anhui.yaml:6:1: ratio: unknown key; see the record format in README.md',
         'records/places/anhui.yaml:6:8: ratio: `4:6` is a base-60 number (246) in YAML 1.1 tools; write "4:6" in quotes if you mean the text, such as a ratio',
         "records/places/suzhou-anhui.yaml:6:9: within: no place record has the id `anhiu`; did you mean `anhui`?",
     ]
-    assert "4 problems in 2 files" in result.stderr
+    assert result.stdout == "12 records checked: 4 problems in 2 files\n"
 
 
 def test_validate_json(sandbox):
@@ -52,7 +52,7 @@ def test_validate_only_given_files(sandbox):
     assert clean.returncode == 0
     dirty = sandbox.cli("validate", "records/places")
     assert dirty.returncode == 1
-    assert dirty.stdout.startswith("records/places/anhui.yaml:5:8: level:")
+    assert dirty.stderr.startswith("records/places/anhui.yaml:5:8: level:")
 
 
 def test_usage_errors_exit_2_on_stderr(sandbox):

@@ -94,17 +94,19 @@ def kept_releases(out: Path) -> dict[str, bytes]:
 
 
 def build(project: Project, ontology: Ontology | None = None, out: Path | None = None, on_wait=None, progress=None,
-          site: bool = False, release: tuple[str, str] | None = None, scanned: tuple | None = None) -> BuildReport:
+          site: bool = False, release: tuple[str, str] | None = None, scanned: tuple | None = None,
+          allow_empty: bool = False) -> BuildReport:
     """Validate and publish; ``site`` adds the static site under site/; ``release`` is
     (version, date) for `dangjian release`, whose dumps go to releases/{version}/ too.
     ``scanned``: the records' signatures as the command read them just before (see
-    :func:`dangjian.incremental.current_manifest`), not read again."""
+    :func:`dangjian.incremental.current_manifest`), not read again. No record at all fails
+    the build, unless ``allow_empty``."""
     with collection_paused():
-        return _build(project, ontology, out, on_wait, progress, site, release, scanned)
+        return _build(project, ontology, out, on_wait, progress, site, release, scanned, allow_empty)
 
 
 def _build(project: Project, ontology: Ontology | None, out: Path | None, on_wait, progress, site: bool,
-           release: tuple[str, str] | None, scanned: tuple | None) -> BuildReport:
+           release: tuple[str, str] | None, scanned: tuple | None, allow_empty: bool = False) -> BuildReport:
     started = time.perf_counter()
     ontology = ontology or Ontology(project.ontology)
     out = out or project.dist
@@ -124,7 +126,8 @@ def _build(project: Project, ontology: Ontology | None, out: Path | None, on_wai
         hashes = record_hashes(processed, ontology)
         return hashes, index_columns(processed, current, ontology, hashes) if indexed else None
 
-    verdict = check_project(project, ontology, render=True, progress=progress, meanwhile=while_shapes_are_checked)
+    verdict = check_project(project, ontology, render=True, progress=progress, meanwhile=while_shapes_are_checked,
+                            allow_empty=allow_empty)
     if not verdict.valid:
         raise BuildFailed(verdict)
     hashes, columns = verdict.meanwhile

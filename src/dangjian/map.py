@@ -26,7 +26,7 @@ from .load.yaml12 import REFUSED, Mark
 from .ontology import Ontology, Term
 from .problems import Problem
 from .rdfterms import canonical_language
-from .text.visible import hidden_or_alike, nearest, shown_ascii, skeleton
+from .text.visible import hidden_or_alike, nearest, shown, shown_ascii, skeleton
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -159,6 +159,17 @@ def _describe(value) -> str:
     return '"' + str(value).replace('"', '\\"') + '"'
 
 
+def _holds_refused(value) -> bool:
+    """Whether the reader refused the value or anything in it (it said why)."""
+    if value is REFUSED:
+        return True
+    if isinstance(value, list):
+        return any(map(_holds_refused, value))
+    if isinstance(value, dict):
+        return any(map(_holds_refused, value.values()))
+    return False
+
+
 def _describe_word(value) -> str:
     """A value where an ASCII word belongs (an id, a controlled value): every other character
     as an escape, so that a look-alike or an invisible one shows."""
@@ -256,7 +267,7 @@ class RecordMapper:
             return
         close = nearest(key, self.compiled, cutoff=0.75)
         hint = f"; did you mean `{close}`?" if close else "; see the record format in README.md"
-        written = f" `{shown_ascii(key)}`" if hidden_or_alike(key) else ""  # a look-alike letter shows only so
+        written = f" `{shown_ascii(key)}`" if shown_ascii(key) != shown(key) else ""  # a look-alike letter shows only so
         self.problem((key,), f"unknown key{written}{hint}", at_key=True)
 
     # --- values ----------------------------------------------------------------------------
@@ -264,7 +275,7 @@ class RecordMapper:
     def map_value(self, compiled: _Compiled, value) -> None:
         term = compiled.term
         key = term.key
-        if value is REFUSED or (isinstance(value, list) and any(v is REFUSED for v in value)):
+        if _holds_refused(value):
             return  # the reader has reported it
         if value is None or value == [] or value == {}:
             self.problem((key,), "empty value; give one, or remove the key", at_key=True)

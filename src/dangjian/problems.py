@@ -44,8 +44,9 @@ def render_json(problems: list[Problem], checked: int) -> str:
 
 
 def count_line(problems: list[Problem], checked: int) -> str:
-    files = len({p.path for p in problems})
+    files = len({p.path for p in problems if p.line})  # (a problem at no line is not a file's: records/ missing)
     if not problems:
         return f"{checked} records checked: all valid"
     plural = "s" if len(problems) != 1 else ""
-    return f"{checked} records checked: {len(problems)} problem{plural} in {files} file{'s' if files != 1 else ''}"
+    where = f" in {files} file{'s' if files != 1 else ''}" if files else ""
+    return f"{checked} records checked: {len(problems)} problem{plural}{where}"

@@ -140,15 +140,15 @@ def _symlink_problem(path: Path, shown: str, inside: Path) -> Problem | None:
         target = Path(os.path.realpath(path, strict=True))
     except OSError as error:
         if error.errno == errno.ELOOP:
-            return Problem(shown, 1, 1, "", "a symbolic link that leads back to itself (a loop); replace it with the file", "files")
+            return Problem(shown, 1, 1, "", "a symbolic link that leads back to itself (a loop); replace it with what it stands for", "files")
         try:
             pointed = os.readlink(path)
         except OSError:
             pointed = "?"
         return Problem(shown, 1, 1, "", f"a symbolic link to {pointed}, which does not exist; remove it, or restore what it points to", "files")
     if not target.is_relative_to(inside):
-        return Problem(shown, 1, 1, "", f"a symbolic link to {target}, outside the project; records are read only from inside "
-                                        f"it: copy the file in", "files")
+        return Problem(shown, 1, 1, "", "a symbolic link that leads out of the project; records are read only from inside "
+                                        "it: copy what it points to in", "files")
     return None
 
 

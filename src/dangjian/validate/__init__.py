@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..load.companions import cleaned_texts
-from ..load.records import IdRegister, Record, record_files
+from ..load.records import IdRegister, Record, no_records_problem, record_files
 from ..map import Mapped
 from ..ontology import Ontology
 from ..problems import Problem
@@ -42,22 +42,27 @@ def first_word_wins(problems: list[Problem]) -> list[Problem]:
 
 
 def check_project(project: Project, ontology: Ontology | None = None, only: list[Path] | None = None,
-                  render: bool = False, progress=None, meanwhile: Callable[[list[Processed]], object] | None = None) -> Verdict:
+                  render: bool = False, progress=None, meanwhile: Callable[[list[Processed]], object] | None = None,
+                  allow_empty: bool = False) -> Verdict:
     """Read, map and check every record; keep the problems of ``only`` files when given.
 
     All records are always read, because a reference in one file is checked against the others.
+    No record file at all is a problem (a good build must not give way to an empty one), unless
+    ``allow_empty``.
     With ``render``, each record's piece of every output format is made on the way.
     ``meanwhile(processed)``, given the records in the order of the outputs, is called while the
     SHACL engine works, when no other check has found a problem; the verdict keeps what it gives.
     """
     with collection_paused():
-        return _check_project(project, ontology, only, render, progress, meanwhile)
+        return _check_project(project, ontology, only, render, progress, meanwhile, allow_empty)
 
 
 def _check_project(project: Project, ontology: Ontology | None, only: list[Path] | None, render: bool, progress,
-                   meanwhile: Callable[[list[Processed]], object] | None = None) -> Verdict:
+                   meanwhile: Callable[[list[Processed]], object] | None = None, allow_empty: bool = False) -> Verdict:
     ontology = ontology or Ontology(project.ontology)
     files, problems = record_files(project, ontology)
+    if not files and not allow_empty:
+        problems.append(no_records_problem(project))
     processed = process_files(files, ontology, ontology.output_prefixes, render=render, progress=progress,
                               texts=cleaned_texts(project, ontology))
     mapped = Mapped(ontology)
@@ -118,5 +123,6 @@ def facts_problems(project: Project, mapped: Mapped, ontology: Ontology, trouble
     return source_problems + check_amounts(mapped, ontology, troubled | {p.path for p in source_problems})
 
 
-def validate_project(project: Project, ontology: Ontology | None = None, only: list[Path] | None = None) -> Verdict:
-    return check_project(project, ontology, only)
+def validate_project(project: Project, ontology: Ontology | None = None, only: list[Path] | None = None,
+                     allow_empty: bool = False) -> Verdict:
+    return check_project(project, ontology, only, allow_empty=allow_empty)

@@ -264,6 +264,16 @@ class ResultReader:
         record = self.mapped.record_of(subject)
         return record is not None and any(len(k) == 3 and k[0] == subject and ill_typed_number(k[2]) for k in self.mapped.trace(record))
 
+    def refused_keys(self, subject: str) -> bool:
+        """Whether the record wrote a key that gave no statement: its value was refused, by the
+        reader or the mapper, and a problem says why."""
+        record = self.mapped.record_of(subject)
+        if record is None:
+            return False
+        trace = self.mapped.trace(record)
+        terms = self.ontology.terms
+        return any(key in terms and (subject, f"<{terms[key].predicate}>") not in trace for key in record.data)
+
     def repeated_language(self, subject: str, predicate: str) -> str | None:
         """The second text in a language that already has one: where sh:uniqueLang fails."""
         seen = set()
@@ -283,6 +293,8 @@ class ResultReader:
             subject, value = result.focus, result.value
             if component in ("Xone", "Or", "And", "Not", "Node") and value == subject:
                 value = None  # node-level results name the focus node as their value
+                if self.refused_keys(subject):
+                    continue  # a key written but refused (each with its problem) leaves the node short
             if (subject, path, value) in skip:
                 continue
             if component in _COMPARISONS and value and ill_typed_number(value):
