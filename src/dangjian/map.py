@@ -38,7 +38,7 @@ RDF_FIRST, RDF_REST, RDF_NIL = f"<{RDF}first>", f"<{RDF}rest>", f"<{RDF}nil>"
 # BCP 47 in outline: a language, then subtags (zh-Hans, zh-Hant-TW, en).
 _LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{1,8})*\Z")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
-_NUMBER_TYPES = (XSD + "decimal", XSD + "integer")
+NUMBER_TYPES = (XSD + "decimal", XSD + "integer")
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 _CONTROL = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -318,7 +318,7 @@ class RecordMapper:
                 return None
             return f"{compiled.prefix}{item}>"
         if shape == "typed":
-            if term.datatype in _NUMBER_TYPES and self.too_long(item, path):
+            if term.datatype in NUMBER_TYPES and self.too_long(item, path):
                 return None
             return nt_string(lexical(item)) + compiled.suffix
         # plain: text in the term's language, or a native scalar with JSON-LD's datatype
@@ -384,7 +384,7 @@ class RecordMapper:
             elif not _is_number(item):
                 self.problem((key, index), f"expected a number, got {_describe(item) if item is not None else 'nothing'}")
                 item = ""
-            elif term.datatype in _NUMBER_TYPES and self.too_long(item, (key, index)):
+            elif term.datatype in NUMBER_TYPES and self.too_long(item, (key, index)):
                 item = ""
             self.subject = node
             self.add(RDF_FIRST, nt_string(lexical(item)) + suffix, (key, index))

@@ -20,7 +20,8 @@ import pyoxigraph
 import rdflib
 from rdflib.namespace import RDF, SH
 
-from ..map import XSD, Mapped, nt_literal
+from ..load.limits import digits_problem
+from ..map import NUMBER_TYPES, XSD, Mapped, lexical, nt_literal
 from ..ontology import Ontology
 from ..problems import Problem
 from ..rdfterms import canonical_language
@@ -264,15 +265,16 @@ class ResultReader:
         record = self.mapped.record_of(subject)
         return record is not None and any(len(k) == 3 and k[0] == subject and ill_typed_number(k[2]) for k in self.mapped.trace(record))
 
-    def refused_keys(self, subject: str) -> bool:
-        """Whether the record wrote a key that gave no statement: its value was refused, by the
-        reader or the mapper, and a problem says why."""
+    def refused_for_digits(self, subject: str) -> bool:
+        """Whether the record wrote a number with more digits than the engines compare alike:
+        the mapper reported it and kept it from them, so that shapes over the whole node (an
+        amount has a value, a range or parts) would miss it, and say so wrongly."""
         record = self.mapped.record_of(subject)
         if record is None:
             return False
-        trace = self.mapped.trace(record)
         terms = self.ontology.terms
-        return any(key in terms and (subject, f"<{terms[key].predicate}>") not in trace for key in record.data)
+        return any(key in terms and terms[key].datatype in NUMBER_TYPES and not isinstance(value, (list, dict, bool))
+                   and value is not None and digits_problem(lexical(value)) for key, value in record.data.items())
 
     def repeated_language(self, subject: str, predicate: str) -> str | None:
         """The second text in a language that already has one: where sh:uniqueLang fails."""
@@ -293,8 +295,8 @@ class ResultReader:
             subject, value = result.focus, result.value
             if component in ("Xone", "Or", "And", "Not", "Node") and value == subject:
                 value = None  # node-level results name the focus node as their value
-                if self.refused_keys(subject):
-                    continue  # a key written but refused (each with its problem) leaves the node short
+                if self.refused_for_digits(subject):
+                    continue  # a number written but held back for its digits leaves the node short
             if (subject, path, value) in skip:
                 continue
             if component in _COMPARISONS and value and ill_typed_number(value):
