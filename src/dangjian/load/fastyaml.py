@@ -55,20 +55,25 @@ _DOCUMENT = re.compile(rf"(?:{_LINE}\n)*(?:{_LINE})?")
 # The characters every non-text reading of a plain scalar is spelled with (":" only inside a
 # scalar, followed by more of it), and what ends a token: YAML's spaces and line breaks (not
 # Unicode's: a no-break space is part of a scalar), a flow indicator, a comment, ": ".
-_RUN = r"(?:[0-9A-Za-z.+\-_~<=]|:(?![ \t\r\n]|\Z))"
+_CHARACTER = r"[0-9A-Za-z.+\-_~<=]"
+_INNER_COLON = r":(?![ \t\r\n]|\Z)"
+_RUN_REST = rf"{_CHARACTER}*+(?:{_INNER_COLON}{_CHARACTER}*+)*+"  # (runs of a character class: C loops)
+_RUN = rf"(?:{_CHARACTER}|{_INNER_COLON}){_RUN_REST}"
 _TOKEN_END = r"(?=[ \t\r\n,\]}#]|:(?:[ \t\r\n]|\Z)|\Z)"
-_RESOLVED_WORDS = "y|yes|n|no|on|off|true|false|null|inf|infinity|nan"  # any case
+_RESOLVED_WORDS = r"(?i:y(?:es)?|no?|o(?:n|ff)|true|false|null|inf(?:inity)?|nan)"  # yes, no, on, off... in any case
 _TAKEN = (rf"(?:0|-?[1-9][0-9]{{0,14}}"  # a plain decimal integer: the same int in both readers
-          rf"|(?!(?i:{_RESOLVED_WORDS}){_TOKEN_END})[A-Za-z]{_RUN}*+"  # a word: text in both
-          rf"|-(?=[ \t\r\n]|\Z))"  # a list's dash, not a scalar
+          rf"|-(?=[ \t\r\n]|\Z)"  # a list's dash, not a scalar
+          rf"|(?!{_RESOLVED_WORDS}{_TOKEN_END})[A-Za-z]{_RUN_REST})"  # a word: text in both
           rf"{_TOKEN_END}")
-# A run where a plain scalar could begin, that ends the token and is not taken: the slow way.
-_UNPROVEN = re.compile(rf"(?<![^ \t\r\n\[{{,])(?!{_TAKEN}){_RUN}++{_TOKEN_END}")
+# Where a plain scalar could begin (after a space, a line break, "[", "{" or ","; the text is
+# searched with a line break before it), a run that ends the token and is not taken: the slow
+# way. The pattern starts with a character class, so the search skips to each such place in C.
+_UNPROVEN = re.compile(rf"[ \t\r\n\[{{,](?!{_TAKEN}){_RUN}{_TOKEN_END}")
 
 
 def read_simple(text: str) -> dict | None:
     """The values of a file of the plain shape; None when the reference reader must read it."""
-    if yaml_rs is None or not _DOCUMENT.fullmatch(text) or _UNPROVEN.search(text):
+    if yaml_rs is None or not _DOCUMENT.fullmatch(text) or _UNPROVEN.search("\n" + text):
         return None
     try:
         data = yaml_rs.loads(text, parse_datetime=False)
