@@ -89,6 +89,7 @@ _SYNTAX_HINTS = {
     "found unexpected end of stream": "the file ends inside a quoted value; close the quotes",
     "found unknown escape character": "an unknown backslash escape in double quotes; write \\\\ for a backslash, or use single quotes",
     "did not find expected '-' indicator": "a list item (`- `) at the wrong indentation",
+    "exceeded maximum nesting depth": f"records nest {MAX_NESTING} levels at most",
 }
 
 
@@ -205,7 +206,7 @@ def resolve_plain(text: str) -> tuple[object, str | None]:
         too_long = digits_problem(text)
         return (text, too_long) if too_long else (int(text), None)
     if _HEX.match(text):
-        if long:
+        if long or digits_problem(str(int(text, 16))):
             return text, f"`{shown}` is a hexadecimal number longer than a record holds; write it in decimal, or quote it"
         return int(text, 16), None
     if _FLOAT_12.match(text):
