@@ -156,6 +156,9 @@ def no_records_problem(project: Project) -> Problem:
     """The problem of a project with no record file at all (a folder moved, a checkout gone
     wrong), which must not replace a good build with an empty one."""
     shown = project.relative(project.records) + "/"
+    link = _symlink_problem(project.records, shown, project.root.resolve()) if project.records.is_symlink() else None
+    if link and "out of the project" not in link.message:  # (records/ kept elsewhere is fine)
+        return Problem(shown, 0, 0, "", link.message, "files")
     if not project.records.exists():
         what = "there is no records/ folder"
     elif not project.records.is_dir():
