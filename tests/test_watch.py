@@ -94,6 +94,7 @@ def test_watch_rebuilds_each_edit_as_a_full_build_would(sandbox, tmp_path):
         # A new record: not a plain edit, so the files are scanned before the rebuild.
         new = sandbox.root / "records" / "places" / "watched-town.yaml"
         new.write_text("id: watched-town\nlabel:\n  zh-Hans: 看守镇\nlevel: township\nwithin: anhui\n"
+                       "no_division_code: not-in-code-list\ndivision_code_note: {en: made up}\n"
                        "source: anhui-daily-2015-07-10-suzhou\n", encoding="utf-8")
         watcher.wait_for("records/places/watched-town.yaml: published dist/")
         assert "/watched-town>" in (sandbox.root / "dist" / "dangjian.nt").read_text(encoding="utf-8")

@@ -15,6 +15,10 @@ for quotes, from the cleaned text of the source they quote).
   stated amount through dj:annualEquivalent. Percentages, fractions and ratios are not summed.
 - A tombstone replaced by another record is owl:sameAs it (the old IRI names the same thing);
   a withdrawn one is owl:deprecated true.
+- Every code from a code list (a place's division code, wdt:P442) is also a schema:identifier, a
+  schema:PropertyValue at ``{record}#{key}`` (``#division-code``) naming the property as its
+  schema:propertyID and the code list as its dcterms:source, for schema.org consumers; the code
+  list (its vintage) is described once, in the vocabulary.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import re
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
+from .divisions.codelist import code_lists
 from .map import RDF_TYPE, XSD, Triple, nt_literal
 from .ontology import Ontology
 from .publish.terms import split_literal
@@ -33,6 +38,7 @@ PROV_DERIVED_FROM = "<http://www.w3.org/ns/prov#wasDerivedFrom>"
 IS_REPLACED_BY = "<http://purl.org/dc/terms/isReplacedBy>"
 OWL_SAME_AS = "<http://www.w3.org/2002/07/owl#sameAs>"
 OWL_DEPRECATED = "<http://www.w3.org/2002/07/owl#deprecated>"
+DCTERMS_SOURCE = "<http://purl.org/dc/terms/source>"
 TRUE = '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>'
 
 CONTEXT_CHARACTERS = 20  # of oa:prefix and oa:suffix, at most
@@ -50,7 +56,7 @@ def derive(triples: list[Triple], ontology: Ontology, texts: dict[str, str] | No
     for s, p, o in triples:
         if s in amounts:
             by_subject[s][p].append(o)
-    added = tombstone_statements(triples, ontology)
+    added = tombstone_statements(triples, ontology) + identifier_statements(triples, ontology)
     for subject in sorted(amounts):
         predicates = by_subject[subject]
         schema_type = "MonetaryAmount" if predicates.get(currency) else "QuantitativeValue"
@@ -180,4 +186,20 @@ def tombstone_statements(triples: list[Triple], ontology: Ontology) -> list[Trip
     withdrawn = f"<{ontology.vocabulary_iri}withdrawalReason>"
     added = [(s, OWL_SAME_AS, o) for s, p, o in triples if p == IS_REPLACED_BY]
     added += [(s, OWL_DEPRECATED, TRUE) for s in sorted({s for s, p, _o in triples if p == withdrawn})]
+    return added
+
+
+def identifier_statements(triples: list[Triple], ontology: Ontology) -> list[Triple]:
+    lists = {f"<{c.predicate}>": c for c in code_lists(ontology)}
+    added = []
+    for s, p, o in triples:
+        code_list = lists.get(p)
+        if code_list is None or s[0] != "<":
+            continue
+        value = s[:-1] + "#" + code_list.key.replace("_", "-") + ">"
+        added += [(s, f"<{SCHEMA}identifier>", value),
+                  (value, RDF_TYPE, f"<{SCHEMA}PropertyValue>"),
+                  (value, f"<{SCHEMA}propertyID>", p),
+                  (value, f"<{SCHEMA}value>", o),
+                  (value, DCTERMS_SOURCE, f"<{code_list.iri}>")]
     return added

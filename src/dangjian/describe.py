@@ -2,9 +2,13 @@
 
 The description of a record is (1) every statement about the record and about the nodes it
 owns: its fragments (``#quote``, ``#quote-selector``, ``#annual``) and the blank nodes of its
-lists; (2) the statements of tombstones that point to it (``old dcterms:isReplacedBy new``), so
-that a client redirected from an old URI learns why; (3) the labels of everything it links to,
-so that a client can show the links without fetching each one.
+lists; (2) every statement of another record that points to it, as that record states it: its
+sub-policies (``sub dcterms:isPartOf it``), narrower measures, posts, amounts, the tombstones
+that point to it (``old dcterms:isReplacedBy new``, so that a client redirected from an old URI
+learns why), and the quotes taken from a source (``amount#quote oa:hasSource it``, with their
+selectors): the page lists these as its inbound links, so page and data say the same; (3) the
+labels of everything it links to and everything linking to it, so that a client can show the
+links without fetching each one. The vocabulary names each link read backwards (owl:inverseOf).
 
 Its *own* statements, (1) alone, are what a release hashes and what ``dangjian diff`` compares:
 a changed label elsewhere does not change this record.
@@ -23,9 +27,7 @@ from .rdfterms import canonical_language
 
 SKOS_PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
 DCTERMS_IS_REPLACED_BY = "http://purl.org/dc/terms/isReplacedBy"
-OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-POINTING_BACK = (DCTERMS_IS_REPLACED_BY, OWL_SAME_AS)
 
 
 class Graph:
@@ -91,12 +93,28 @@ class Graph:
 
     def describe(self, iri: str) -> list[Triple]:
         own = self.own(iri)
-        back = [t for t in self.by_object.get(NamedNode(iri), ()) if t.predicate.value in POINTING_BACK]
+        back = self.inbound(iri)
         described = {t.subject for t in own} | {NamedNode(iri)}
         linked = {t.object for t in own if isinstance(t.object, NamedNode) and t.object not in described}
-        linked |= {t.subject for t in back}
+        linked |= {NamedNode(t.subject.value.partition("#")[0]) for t in back if isinstance(t.subject, NamedNode)}
         labels = [t for node in linked for t in self.label_triples(node)]
         return sorted(set(own + back + labels), key=str)
+
+    def inbound(self, iri: str) -> list[Triple]:
+        """Statements of other records that point to this one; for a pointing fragment of another
+        record (an amount's ``#quote`` annotation), its statements and its own fragments' too."""
+        out = []
+        for triple in self.by_object.get(NamedNode(iri), ()):
+            subject = triple.subject
+            if not isinstance(subject, NamedNode) or subject.value.startswith(iri + "#"):
+                continue
+            out.append(triple)
+            record, hash_, _fragment = subject.value.partition("#")
+            if hash_ and record != iri:
+                fragments = [subject] + [t.object for t in self.by_subject.get(subject, ())
+                                         if isinstance(t.object, NamedNode) and t.object.value.startswith(record + "#")]
+                out += [t for node in fragments for t in self.by_subject.get(node, ())]
+        return out
 
     def label_triples(self, node: NamedNode) -> list[Triple]:
         """skos:prefLabel of a record, or the ontology's label of a vocabulary term."""

@@ -9,7 +9,12 @@ What it finds:
 - **names** of organisations and places: words jieba tags ``nt`` and ``ns`` (the domain
   dictionary gives the curated names those tags); a name that is a record's label or alternative
   label already is listed, not drafted; a new one is drafted with an id from ``dangjian slug``;
-- **keywords**: jieba's TF-IDF, numbers and generic words left out.
+- **keywords**: jieba's TF-IDF, numbers and generic words left out;
+- **division codes**, where the code list is installed (`make divisions`): every place the text
+  names that the list identifies (:mod:`dangjian.divisions.suggest`: 淅川县上集镇大坪村 is three
+  divisions, each under the one before), with its code and the chain above it; a place not yet
+  recorded is drafted with ``division_code`` and ``within`` (its parent's record, drafted or not),
+  a recorded one is listed with the code it has or should have.
 
 Every draft is marked twice. Each value it suggests carries a ``# suggestion`` comment, and each
 record has ``draft: true``. That key is no key of the record format, so a draft does not
@@ -85,6 +90,21 @@ class DraftRecord:
 
 
 @dataclass
+class DivisionSuggestion:
+    written: str  # as the text writes it
+    code: str
+    chain: list[str]  # "code name" of the division and of each above it, nearest first
+    record: str | None = None  # kind/id of the place record that has this code
+    drafted: str | None = None  # the id of the place record drafted for it
+    missing_code: str | None = None  # kind/id of a record with this name but without the code
+
+    def line(self) -> str:
+        where = (f"{self.record} has it" if self.record else f"drafted as places/{self.drafted}.yaml" if self.drafted
+                 else f"{self.missing_code} has no division_code: give it this one" if self.missing_code else "")
+        return f"{self.written} → {' < '.join(self.chain)}" + (f": {where}" if where else "")
+
+
+@dataclass
 class Draft:
     source_id: str
     language: str
@@ -92,6 +112,9 @@ class Draft:
     known: list[tuple[str, str]] = field(default_factory=list)  # (name, kind/id) of names already recorded
     maybe: list[tuple[str, str]] = field(default_factory=list)  # (name, flag): tagged by jieba alone, not drafted
     keywords: list[tuple[str, float]] = field(default_factory=list)
+    divisions: list[DivisionSuggestion] = field(default_factory=list)  # places the code list identifies
+    ambiguous_divisions: list[tuple[str, list[str]]] = field(default_factory=list)  # (as written, "code name" each)
+    code_list: str | None = None  # what the codes come from; None: the code list is not installed
 
     def of_kind(self, kind: str) -> list[DraftRecord]:
         return [r for r in self.records if r.kind == kind]
@@ -122,6 +145,12 @@ class Draft:
         if self.maybe:
             out.append("# jieba also tags these as place (ns) or organisation (nt) names; not drafted: "
                        + ", ".join(f"{name} ({flag})" for name, flag in self.maybe))
+        if self.code_list is None:
+            out.append("# division codes: none suggested, the code list is not installed (make divisions)")
+        else:
+            out.append(f"# division codes (suggestions) from {self.code_list}, each with the divisions above it:")
+            out += [f"#   {d.line()}" for d in self.divisions]
+            out += [f"#   {written}: ambiguous, not suggested: {', '.join(candidates)}" for written, candidates in self.ambiguous_divisions]
         for record in self.records:
             out.append(f"--- # records/{record.path}")
             out.append(record.yaml().rstrip("\n"))
@@ -132,6 +161,10 @@ class Draft:
                 "keywords": [{"word": w, "weight": round(x, 4)} for w, x in self.keywords],
                 "known": [{"name": n, "record": k} for n, k in self.known],
                 "maybe": [{"name": n, "tag": f} for n, f in self.maybe],
+                "code_list": self.code_list,
+                "divisions": [{"written": d.written, "code": d.code, "chain": d.chain, "record": d.record,
+                               "drafted": d.drafted, "missing_code": d.missing_code} for d in self.divisions],
+                "ambiguous_divisions": [{"written": w, "candidates": c} for w, c in self.ambiguous_divisions],
                 "records": [{"path": f"records/{r.path}", "kind": r.kind, "id": r.id, "yaml": r.yaml()} for r in self.records]}
 
 
@@ -279,9 +312,11 @@ def known_names(project, ontology) -> dict[str, str]:
 
 
 def make_draft(text: str, source_id: str, project, segmenter=None, existing: dict[str, str] | None = None,
-               known: dict[str, str] | None = None, source_exists: bool = True, title: str | None = None) -> Draft:
+               known: dict[str, str] | None = None, source_exists: bool = True, title: str | None = None,
+               divisions=None, place_codes: dict[str, str] | None = None) -> Draft:
     """Drafts for one article. ``existing`` maps kind/id to label (for slugs); ``known`` maps names
-    (search form) to kind/id."""
+    (search form) to kind/id; ``divisions``, the installed code list, if any; ``place_codes`` maps
+    the division codes of place records to their ids."""
     from .search.segment import Segmenter
     from .text.slug import suggest
 
@@ -292,8 +327,13 @@ def make_draft(text: str, source_id: str, project, segmenter=None, existing: dic
     draft = Draft(source_id, language)
     for number, mention in enumerate(read_amounts(text), 1):
         draft.records.append(amount_record(text, mention, source_id, number, language))
+    covered = set()  # the names the code list identified: drafted from it, not from jieba's tags
+    if divisions is not None:
+        covered = division_drafts(draft, text, source_id, divisions, existing, known, place_codes or {})
     for written, flag, _start in names_in(text, segmenter):
         form = search_form(written)
+        if flag == "ns" and form in covered:
+            continue
         if form in known:
             draft.known.append((written, known[form]))
             continue
@@ -332,6 +372,67 @@ def make_draft(text: str, source_id: str, project, segmenter=None, existing: dic
                   Field("keywords", None, ", ".join(w for w, _ in draft.keywords) + " (for the description; not a key)")]
         draft.records.insert(0, DraftRecord("source", "sources", source_id, fields))
     return draft
+
+
+def division_drafts(draft: Draft, text: str, source_id: str, divisions, existing: dict[str, str],
+                    known: dict[str, str], place_codes: dict[str, str]) -> set[str]:
+    """Add to ``draft`` the places the code list finds in ``text``; gives the names it covers."""
+    from .divisions.names import full_forms, short_forms
+    from .divisions.suggest import place_label, place_level, places_in
+    from .text.slug import suggest
+
+    code_list = divisions.code_list
+    draft.code_list = f"the code list of {code_list.valid} ({code_list.package})"
+    found = places_in(simplified(text), divisions)
+    draft.ambiguous_divisions = [(written, [str(d) for d in candidates]) for written, candidates in found.ambiguous]
+    ids = dict(place_codes)  # code -> the id of its place record, recorded or drafted here
+    covered: set[str] = set()
+    suggestions = {}
+    for place in sorted(found.places, key=lambda p: (p.division.depth, p.start)):  # parents first
+        label = place_label(place.division)
+        covered |= {search_form(place.written), label} | full_forms(place.division.name) | short_forms(place.division.name)
+        suggestion = DivisionSuggestion(place.written, place.code, [str(d) for d in place.chain])
+        suggestions[place.start] = suggestion
+        if place.code in ids:
+            suggestion.record = f"place/{ids[place.code]}"
+            continue
+        named = known.get(search_form(label)) or known.get(search_form(place.written))
+        if named and named.startswith("place/"):
+            suggestion.missing_code = named
+            ids[place.code] = named.split("/", 1)[1]
+            continue
+        parent = next((d for d in place.chain[1:] if d.code in ids), None)
+        within = ids[parent.code] if parent else None
+        slug = suggest(label, existing, within=within, kind="place")
+        record_id = slug.slug if f"place/{slug.slug}" not in existing else f"{slug.slug}-{source_id}"
+        existing[f"place/{record_id}"] = label
+        ids[place.code] = record_id
+        suggestion.drafted = record_id
+        unnamed = [str(d) for d in place.chain[1:] if parent is None or d.depth > parent.depth]
+        fields = [Field("id", record_id, SUGGESTION), Field(DRAFT_KEY, True, "# delete when reviewed"),
+                  Field("label", label, SUGGESTION + f": as the code list names it ({place.division.name})"),
+                  Field("level", place_level(place.division), SUGGESTION)]
+        if within:
+            fields.append(Field("within", within, SUGGESTION + (f" (between them, not named here: {', '.join(unnamed)})" if unnamed else "")))
+        else:
+            fields.append(Field("within", None, "the place it is in: " + (" < ".join(unnamed) if unnamed else "none above it")))
+        fields += [Field(divisions.code_list.key, place.code, SUGGESTION + f": {place.division.name} in {draft.code_list}"),
+                   Field("source", source_id)]
+        draft.records.append(DraftRecord("place", "places", record_id, fields))
+    draft.divisions = [suggestions[start] for start in sorted(suggestions)]
+    return covered
+
+
+def place_codes_of(project, ontology) -> dict[str, str]:
+    """Division code -> id of the place record that has it."""
+    from .divisions.codelist import division_codes
+    from .load.records import load_records
+
+    code_list = division_codes(ontology)
+    if code_list is None:
+        return {}
+    return {record.data[code_list.key]: record.id for record in load_records(project, ontology).records
+            if record.kind.name == "place" and isinstance(record.data.get(code_list.key), str)}
 
 
 def write_drafts(draft: Draft, folder: Path) -> list[Path]:

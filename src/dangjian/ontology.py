@@ -208,6 +208,16 @@ class Ontology:
         return out
 
     @cached_property
+    def inverses(self) -> dict[str, str]:
+        """Each property's inverse (owl:inverseOf, read both ways) by IRI: how a link is named
+        from the record it points to."""
+        out: dict[str, str] = {}
+        for a, b in self.vocabulary_graph.subject_objects(rdflib.OWL.inverseOf):
+            out.setdefault(str(b), str(a))
+            out.setdefault(str(a), str(b))
+        return out
+
+    @cached_property
     def output_prefixes(self) -> dict[str, str]:
         """The context's prefixes, plus one per kind of record (amount: -> {base}id/amount/)."""
         return {**self.prefixes, **{kind: self.record_iri(kind, "") for kind in self.kinds}}

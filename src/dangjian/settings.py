@@ -11,6 +11,7 @@ DEFAULT_BASE = "https://w3id.org/dangjian/"
 
 BASE_ENV = "DANGJIAN_BASE"
 ROOT_ENV = "DANGJIAN_ROOT"
+DIVISIONS_ENV = "DANGJIAN_DIVISIONS"
 
 
 def base_iri() -> str:
@@ -40,6 +41,11 @@ class Project:
     @property
     def cache(self) -> Path:
         return self.root / ".cache"
+
+    @property
+    def divisions(self) -> Path:
+        """Where code lists are installed (`make divisions`): $DANGJIAN_DIVISIONS, or .cache/divisions."""
+        return Path(os.environ[DIVISIONS_ENV]) if os.environ.get(DIVISIONS_ENV) else self.cache / "divisions"
 
     def relative(self, path: Path) -> str:
         """A path as users see it in messages: relative to the project when inside it. A

@@ -184,7 +184,8 @@ def generate(root: Path, size: int, seed: int = 1, invalid_share: float = 0.01, 
         level, parent = ("province", None) if n < 16 else (rng.choice(["city", "county", "district", "town", "village", "community"]), rng.choice(places))
         name = (PROVINCES[n % 16] + "省") if n < 16 else rng.choice(CITY_WORDS) + rng.choice(VILLAGE_WORDS) + rng.choice(CITY_TAILS + COUNTY_TAILS + TOWN_TAILS)
         within = f"within: {parent}\n" if parent else ""
-        emit("place", "places", record_id, f"id: {record_id}\nlabel: {name}\nlevel: {level}\n{within}source: {writer.pick('source')}\n")
+        emit("place", "places", record_id, f"id: {record_id}\nlabel: {name}\nlevel: {level}\n{within}"
+             f"no_division_code: not-in-code-list\ndivision_code_note: {{en: a synthetic place}}\nsource: {writer.pick('source')}\n")
         places.append(record_id)
     for n in range(quota.get("organisation", 1)):
         record_id = f"org-{n}"

@@ -25,6 +25,7 @@ COMMANDS = {
     "search": "search:search_command",
     "slug": "slug:slug_command",
     "draft": "draft:draft_command",
+    "divisions": "divisions:divisions_command",
 }
 
 

@@ -44,5 +44,17 @@ def validate_command(paths: tuple[Path, ...], output_format: str, allow_empty: b
         click.echo(render_json(verdict.problems, checked), nl=False)
     else:
         click.echo(render_text(verdict.problems), nl=False, err=True)
+        if not divisions_installed(project):
+            err("division codes not checked against their code list: it is not installed (make divisions)")
         click.echo(count_line(verdict.problems, checked))
     raise SystemExit(1 if verdict.problems else 0)
+
+
+def divisions_installed(project) -> bool:
+    from ..divisions.store import open_divisions
+    from ..ontology import Ontology
+
+    divisions = open_divisions(project, Ontology(project.ontology))
+    if divisions is not None:
+        divisions.close()
+    return divisions is not None

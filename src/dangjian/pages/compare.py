@@ -69,8 +69,10 @@ def yearly(views: Views, amount: str) -> tuple[Decimal | None, Decimal | None, b
     return None, None, False, ""
 
 
-def comparison_data(views: Views, comparison: Comparison) -> dict:
-    page = comparison.path
+def comparison_data(views: Views, comparison: Comparison, page: str | None = None) -> dict:
+    """The amounts of a comparison's measures, with a bar for each that has a yearly footing;
+    links relative to ``page`` (the comparison's own page unless told)."""
+    page = page or comparison.path
     measures = measures_under(views, comparison.measures)
     amount_class = NamedNode(views.dj + "Amount")
     amounts = sorted({t.subject.value for m in measures for t in views.graph.pointing_to(m, views.dj + "measure")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
@@ -17,7 +18,7 @@ from ..ontology import Ontology
 from ..publish.documents import RDF_FORMATS
 from .chart import bar_chart
 from .compare import Comparison, comparison_data, load_comparisons
-from .view import Views, doc_path, index_path, relative
+from .view import Value, Views, doc_path, index_path, kind_links, relative
 
 
 @dataclass
@@ -37,14 +38,27 @@ class SiteFacts:
         return self.base + "sparql"
 
 
+@lru_cache(maxsize=1)
+def templates() -> Environment:
+    return Environment(loader=PackageLoader("dangjian.pages", "templates"), autoescape=select_autoescape(["html"]),
+                       undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+
+
+def not_found_page(ontology: Ontology, dataset: str, version: str, message: str, root: str = "/") -> bytes:
+    """The 404 page for browsers, answered at whatever path was asked: its links start from
+    ``root``, the path the site root is served at (so it needs no graph, only the kinds)."""
+    html = templates().get_template("404.html").render(dataset=dataset, version=version, kinds=kind_links(ontology),
+                                                       root=root, message=message)
+    return html.encode("utf-8")
+
+
 class Pages:
     def __init__(self, graph: Graph, ontology: Ontology, facts: SiteFacts):
         self.graph = graph
         self.ontology = ontology
         self.facts = facts
         self.views = Views(graph, ontology)
-        self.env = Environment(loader=PackageLoader("dangjian.pages", "templates"), autoescape=select_autoescape(["html"]),
-                               undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+        self.env = templates()
         self.comparisons = load_comparisons()
 
     # --- the pages ---------------------------------------------------------------------------
@@ -80,11 +94,13 @@ class Pages:
     def all(self) -> dict[str, bytes]:
         return {path: self.page(path) for path in self.paths()}
 
-    def _render(self, template: str, page: str, **context) -> bytes:
-        kinds = [{"name": k, "zh": self.views.kind_labels(k)[0], "en": self.views.kind_labels(k)[1]} for k in self.ontology.kinds]
-        root = relative("index.html", page).removesuffix("index.html")
+    def _render(self, template: str, page: str, root: str | None = None, **context) -> bytes:
+        """A page at ``page`` (from the site root); its links are relative, unless ``root`` says
+        where the site root is (for a page answered at any path, such as 404)."""
+        if root is None:
+            root = relative("index.html", page).removesuffix("index.html")
         html = self.env.get_template(template).render(
-            dataset=self.facts.dataset, version=self.facts.version, kinds=kinds, root=root, **context)
+            dataset=self.facts.dataset, version=self.facts.version, kinds=kind_links(self.ontology), root=root, **context)
         return html.encode("utf-8")
 
     def citation(self, iri: str, accessed=None) -> cite.Citation:
@@ -98,11 +114,9 @@ class Pages:
         page = doc_path(view.kind, view.record_id)
         chart = None
         if view.kind == "measure":
-            data = comparison_data(self.views, Comparison("", "", "", "", "", (view.record_id,)))
+            data = comparison_data(self.views, Comparison("", "", "", "", "", (view.record_id,)), page)
             if data["bars"]:
-                chart = bar_chart(data["bars"], f"{view.label_zh}:每年金额(元) yuan per year")
-                # comparison_data linked from compare/; the measure page sits in doc/measure/
-                chart = chart.replace('href="../doc/', 'href="../../doc/')
+                chart = bar_chart(data["bars"], f"{view.label.text}:每年金额(元) yuan per year")
         citation = self.citation(iri)
         return self._render("record.html", page, r=view, formats=RDF_FORMATS, chart=chart,
                             citation_text=cite.text(citation), citation_bibtex=cite.bibtex(citation),
@@ -153,8 +167,12 @@ class Pages:
         # Escaped so that no text can close the script element early.
         return json.dumps(data, ensure_ascii=False, indent=2).replace("</", "<\\/")
 
+    def not_found(self, message: str, root: str = "/") -> bytes:
+        return not_found_page(self.ontology, self.facts.dataset, self.facts.version, message, root)
+
     def gone(self, iri: str) -> bytes:
         kind, record_id = self.views.records[iri]
-        reasons = [{"text": o.value, "language": o.language} for o in self.graph.values(iri, self.ontology.vocabulary_iri + "withdrawalReason")]
+        reasons = [self.views.literal(o) for o in self.graph.values(iri, self.ontology.vocabulary_iri + "withdrawalReason")]
+        shown = self.views.shown_label(iri)
         return self._render("gone.html", f"gone/{kind}/{record_id}.html", iri=iri, record_id=record_id,
-                            label=self.views.label(iri, "zh") or self.views.label(iri, "en"), reasons=reasons)
+                            label=Value(*shown) if shown else None, reasons=reasons)

@@ -26,6 +26,9 @@ PROV_DERIVED_FROM = "http://www.w3.org/ns/prov#wasDerivedFrom"
 OA = "http://www.w3.org/ns/oa#"
 OWL = "http://www.w3.org/2002/07/owl#"
 
+# The label a page shows for a node: Simplified Chinese, else Traditional, else English.
+LABEL_LANGUAGES = ("zh-Hans", "zh-Hant", "zh", "en")
+
 # How amounts are shown: the currency's and a few units' usual symbols.
 CURRENCY_SYMBOLS = {"CNY": "元"}
 UNIT_SYMBOLS = {"unit-percent": "%", "unit-square-metre": "m²"}
@@ -43,6 +46,15 @@ def index_path(kind: str) -> str:
 def relative(target: str, page: str) -> str:
     """A link from one page of the site to another, so the site works under any path."""
     return posixpath.relpath(target, posixpath.dirname(page) or ".")
+
+
+def kind_links(ontology: Ontology) -> list[dict]:
+    """The kinds of record, with their Chinese and English labels, for every page's navigation."""
+    out = []
+    for name, kind in ontology.kinds.items():
+        labels = ontology.labels.get(kind.shape_iri, {})
+        out.append({"name": name, "zh": labels.get("zh-Hans", name), "en": labels.get("en", name)})
+    return out
 
 
 def group_digits(lexical: str) -> str:
@@ -72,7 +84,7 @@ class Row:
 @dataclass
 class AmountFacts:
     full: str  # 11,544,800 元
-    as_written: str | None
+    as_written: Value | None
     bound: Value | None
     period: Value | None
     per: Value | None
@@ -85,10 +97,21 @@ class Quote:
     text: str
     language: str | None
     source: Value | None
-    title: str | None
+    title: Value | None
     publisher: Value | None
     date: str | None
     date_note: str | None
+
+
+@dataclass
+class SourceQuote:
+    """A quote taken from a source, in its context there (oa:prefix, oa:exact, oa:suffix)."""
+
+    amount: Value
+    prefix: str
+    exact: str
+    suffix: str
+    language: str | None
 
 
 @dataclass
@@ -98,14 +121,20 @@ class RecordView:
     record_id: str
     kind_zh: str
     kind_en: str
-    label_zh: str
-    label_en: str | None
+    label: Value  # in Chinese when the record has a Chinese label, with its language
+    label_en: str | None  # the English label beside a Chinese one
     rows: list[Row]
     amount: AmountFacts | None = None
     quote: Quote | None = None
     amount_rows: list[dict] = field(default_factory=list)
     linked_from: list[Row] = field(default_factory=list)
     former_ids: list[Value] = field(default_factory=list)
+    quotes: list[SourceQuote] = field(default_factory=list)  # on a source's page: every quote taken from it
+    capture_sha256: str | None = None
+
+    @property
+    def label_zh(self) -> str:
+        return self.label.text
 
 
 class Views:
@@ -123,6 +152,20 @@ class Views:
 
     def label(self, node, language: str = "zh") -> str | None:
         return self.graph.label(node, language)
+
+    def shown_label(self, node) -> tuple[str, str] | None:
+        """(text, language) of the label a page shows for a node, or None when it has none."""
+        node = NamedNode(node) if isinstance(node, str) else node
+        texts: dict[str, str] = {}
+        for triple in self.graph.label_triples(node):
+            if isinstance(triple.object, Literal) and triple.object.language:
+                texts.setdefault(canonical_language(triple.object.language), triple.object.value)
+        return next(((texts[lang], lang) for lang in LABEL_LANGUAGES if lang in texts), None)
+
+    def literal(self, literal: Literal | None) -> Value | None:
+        if literal is None:
+            return None
+        return Value(literal.value, canonical_language(literal.language) if literal.language else None)
 
     def text(self, subject, predicate: str, language: str | None = None) -> Literal | None:
         for value in self.graph.values(subject, predicate):
@@ -142,11 +185,14 @@ class Views:
             items = self.list_items(obj)
             return Value(" : ".join(group_digits(i.value) if isinstance(i, Literal) else str(i) for i in items))
         split = self.records.get(obj.value)
-        zh, en = self.label(obj, "zh"), self.label(obj, "en")
+        shown = self.shown_label(obj)
+        en = self.label(obj, "en")
+        english = en if shown and en and en != shown[0] else None
         if split:
-            return Value(zh or en or split[1], None, relative(doc_path(*split), page), obj.value, en if zh else None)
-        if zh or en:
-            return Value(zh or en, None, None, obj.value, en if zh else None)
+            text, language = shown or (split[1], None)
+            return Value(text, language, relative(doc_path(*split), page), obj.value, english)
+        if shown:
+            return Value(shown[0], shown[1], None, obj.value, english)
         return Value(obj.value, None, None, obj.value)
 
     def list_items(self, node: BlankNode) -> list:
@@ -169,12 +215,16 @@ class Views:
         kind, record_id = self.records[iri]
         page = doc_path(kind, record_id)
         kind_zh, kind_en = self.kind_labels(kind)
-        label_zh = self.label(iri, "zh") or self.label(iri, "en") or record_id
+        text, language = self.shown_label(iri) or (record_id, None)
         label_en = self.label(iri, "en")
-        view = RecordView(iri, kind, record_id, kind_zh, kind_en, label_zh, label_en if label_en != label_zh else None, self.rows(iri, page))
+        view = RecordView(iri, kind, record_id, kind_zh, kind_en, Value(text, language),
+                          label_en if label_en and label_en != text else None, self.rows(iri, page))
         if NamedNode(self.dj + "Amount") in self.graph.values(iri, RDF_TYPE):
             view.amount = self.amount_facts(iri, page)
             view.quote = self.quote(iri, page)
+        view.quotes = self.quotes_from(iri, page)
+        capture = self.text(iri, self.dj + "captureSha256")
+        view.capture_sha256 = capture.value if capture is not None else None
         view.amount_rows = self.amounts_linking_to(iri, page)
         view.linked_from = self.linked_from(iri, page, skip_amounts=bool(view.amount_rows))
         view.former_ids = [self.value(t.subject, page) for t in self.graph.pointing_to(iri, DCTERMS + "isReplacedBy")]
@@ -234,7 +284,7 @@ class Views:
         if annual_node is not None and self.graph.value(annual_node, SCHEMA + "value") is not None:
             derivation = self.text(annual_node, self.dj + "derivation")
             annual = {"full": self.full_amount(annual_node), "derivation": derivation.value if derivation else None}
-        return AmountFacts(self.full_amount(iri), as_written.value if as_written else None, concept("bound"),
+        return AmountFacts(self.full_amount(iri), self.literal(as_written), concept("bound"),
                            concept("period"), concept("per"), year.value if year else None, annual)
 
     def quote(self, iri: str, page: str) -> Quote | None:
@@ -243,12 +293,12 @@ class Views:
             return None
         source = self.graph.value(iri, PROV_DERIVED_FROM)
         if source is None:
-            return Quote(quote.value, quote.language, None, None, None, None, None)
+            return Quote(quote.value, canonical_language(quote.language) if quote.language else None, None, None, None, None, None)
         title = self.text(source, DCTERMS + "title")
         publisher = self.graph.value(source, DCTERMS + "publisher")
         date = self.graph.value(source, DCTERMS + "issued")
         note = self.text(source, self.dj + "dateNote")
-        return Quote(quote.value, quote.language, self.value(source, page), title.value if title else None,
+        return Quote(quote.value, canonical_language(quote.language) if quote.language else None, self.value(source, page), self.literal(title),
                      self.value(publisher, page) if publisher is not None else None,
                      date.value if date is not None else None, note.value if note else None)
 
@@ -275,6 +325,8 @@ class Views:
         }
 
     def linked_from(self, iri: str, page: str, skip_amounts: bool) -> list[Row]:
+        """The records that link to this one, under the name of each link seen from here: the
+        inverse property's label (owl:inverseOf in the vocabulary), never the forward one."""
         amount_class = NamedNode(self.dj + "Amount")
         by_predicate: dict[str, list] = {}
         for triple in self.graph.pointing_to(iri):
@@ -287,10 +339,40 @@ class Views:
                 continue
             by_predicate.setdefault(triple.predicate.value, []).append(subject)
         rows = []
-        for predicate in sorted(by_predicate, key=lambda p: (self.key_order.get(p, 999), p)):
-            zh, en = self.predicate_label(predicate)
-            rows.append(Row(self.key(predicate), zh, en, [self.value(s, page) for s in sorted(by_predicate[predicate], key=str)]))
+        for predicate in sorted(by_predicate, key=lambda p: (self.key_order.get(p, len(self.key_order)), p)):
+            zh, en, key = self.inverse_label(predicate)
+            values = sorted((self.value(s, page) for s in by_predicate[predicate]), key=lambda v: (v.text, v.iri or ""))
+            rows.append(Row(key, zh, en, values))
         return rows
+
+    def inverse_label(self, predicate: str) -> tuple[str, str, str]:
+        """(Chinese label, English label, prefixed name) of a link read backwards."""
+        inverse = self.ontology.inverses.get(predicate)
+        if inverse is not None and inverse in self.ontology.labels:
+            zh, en = self.predicate_label(inverse)
+            return zh, en, self.names.name(inverse)
+        # No inverse in the vocabulary: the forward name, marked as read backwards.
+        zh, en = self.predicate_label(predicate)
+        return f"以此为「{zh}」", f"has this as {en}", "^" + self.names.name(predicate)
+
+    def quotes_from(self, iri: str, page: str) -> list[SourceQuote]:
+        """Every quote taken from this source, with the text around it there (from the selectors
+        the build derives from the source's cleaned text)."""
+        quotes = []
+        for triple in self.graph.pointing_to(iri, OA + "hasSource"):
+            target = triple.subject
+            selector = self.graph.value(target, OA + "hasSelector")
+            exact = self.text(selector, OA + "exact") if selector is not None else None
+            if exact is None or not isinstance(target, NamedNode):
+                continue
+            amount = target.value.partition("#")[0]
+            if amount not in self.records:
+                continue
+            prefix, suffix = self.text(selector, OA + "prefix"), self.text(selector, OA + "suffix")
+            quotes.append(SourceQuote(self.value(NamedNode(amount), page), prefix.value if prefix else "", exact.value,
+                                      suffix.value if suffix else "",
+                                      canonical_language(exact.language) if exact.language else None))
+        return sorted(quotes, key=lambda q: (q.amount.iri or "", q.exact))
 
     # --- indexes ---------------------------------------------------------------------------
 
@@ -301,7 +383,10 @@ class Views:
         page = index_path(kind)
         rows = []
         for iri in self.live_records(kind):
-            zh, en = self.label(iri, "zh"), self.label(iri, "en")
-            rows.append({"id": self.records[iri][1], "href": relative(doc_path(kind, self.records[iri][1]), page),
-                         "zh": zh or "", "en": en if en != zh else ""})
+            record_id = self.records[iri][1]
+            shown = self.shown_label(iri)
+            en = self.label(iri, "en")
+            chinese = Value(*shown) if shown and shown[1] != "en" else None
+            rows.append({"id": record_id, "href": relative(doc_path(kind, record_id), page),
+                         "label": chinese, "en": en})  # either may be None: the cell stays empty
         return rows

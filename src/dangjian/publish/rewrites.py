@@ -46,6 +46,11 @@ def nginx_rules(kinds: list[str], replaced: dict[tuple[str, str], str], withdraw
     ]
     lines += [f'    "~*{regex}" {ext};' for regex, ext in _accept_order()]
     lines += ['    "~." none;', "}", "",
+              "# 404: the site's page for a browser (text/html asked for), one line of text for other clients.",
+              "map $http_accept $dangjian_not_found {",
+              "    default /404.txt;",
+              '    "~*(text/html|application/xhtml\\+xml)" /404.html;',
+              "}", "",
               "server {",
               "    listen 8080;",
               "    root /srv/dangjian/site;",
@@ -56,7 +61,9 @@ def nginx_rules(kinds: list[str], replaced: dict[tuple[str, str], str], withdraw
     lines += ["        application/json json;", "        text/plain txt;", "    }",
               "    default_type application/octet-stream;",
               "    location = /.well-known/void { default_type text/turtle; try_files /.well-known/void.ttl =404; }",
-              "    location /gone/ { internal; }", ""]
+              "    location /gone/ { internal; }",
+              "    error_page 404 $dangjian_not_found;",
+              "    location ~ ^/404\\.(html|txt)$ { internal; }", ""]
     lines.append("    # Tombstones: replaced records move for good (301); withdrawn ones are gone (410).")
     for (kind, old), new in sorted(replaced.items()):
         lines.append(f"    location = /id/{kind}/{old} {{ add_header Vary Accept always; return 301 /id/{kind}/{new}; }}")
@@ -98,7 +105,11 @@ def apache_rules(kinds: list[str], replaced: dict[tuple[str, str], str], withdra
     ]
     lines += [f"AddType {f.media_type} .{f.extension}" for f in FORMATS]
     lines += ["AddCharset utf-8 .html .ttl .nt .jsonld .rdf .txt", "ErrorDocument 410 \"410 Gone: this record was withdrawn. Its tombstone (owl:deprecated true, with the reason) is in the data dumps.\"",
-              "RewriteEngine On", "",
+              "ErrorDocument 404 /404", "RewriteEngine On", "",
+              "# 404: the site's page for a browser (text/html asked for), one line of text for other clients.",
+              'RewriteCond %{HTTP_ACCEPT} "(text/html|application/xhtml\\+xml)" [NC]',
+              "RewriteRule ^404$ 404.html [L]",
+              "RewriteRule ^404$ 404.txt [L]", "",
               "# Tombstones: replaced records move for good (301); withdrawn ones are gone (410)."]
     for (kind, old), new in sorted(replaced.items()):
         lines.append(f"RewriteRule ^id/{kind}/{old}$ /id/{kind}/{new} [R=301,L]")

@@ -6,6 +6,7 @@ Layout, from the site root (where the base IRI's path maps):
 - ``index.html``, ``doc/{kind}/index.html``, ``doc/{kind}/{id}.{html,ttl,jsonld,nt,rdf}``,
   ``compare/{slug}.html``: pages and documents, byte for byte what the server sends;
 - ``gone/{kind}/{id}.{ext}``: the 410 bodies of withdrawn records;
+- ``404.html``, ``404.txt``: the 404 page for browsers, and one line for other clients;
 - ``download/*``, ``.well-known/void.ttl``, ``releases/{version}/*``: the dumps;
 - ``nginx.conf``, ``.htaccess``: the rules for /id/ (303 by Accept, 301, 410) and Link headers.
 """
@@ -54,6 +55,9 @@ def site_files(graph: Graph, ontology: Ontology, facts: dict, dumps: dict[str, b
             for fmt in FORMATS:
                 body = site.pages.gone(iri) if fmt is HTML else site.description(iri, fmt.extension)
                 files[f"gone/{kind}/{record_id}.{fmt.extension}"] = body
+    # What nginx and Apache answer with a 404: the page for browsers, a line for programs.
+    files["404.html"] = site.pages.not_found("404 Not Found: no page or record has this address")
+    files["404.txt"] = b"404 Not Found: no page or record has this address\n"
     for name, content in dumps.items():
         files[download_path(name)] = content
     files[".well-known/void.ttl"] = dumps["void.ttl"]

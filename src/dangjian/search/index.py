@@ -66,6 +66,22 @@ class Hit:
                 "snippet_marked": self.snippet.marked(), "matched": list(self.matched)}
 
 
+@dataclass
+class Results:
+    """A query's ranked matches: ``total`` of them, made into hits a page at a time."""
+
+    index: "SearchIndex"
+    ranked: list[tuple[int, float, list[str]]]  # document number, score, matched words
+
+    @property
+    def total(self) -> int:
+        return len(self.ranked)
+
+    def hits(self, offset: int = 0, limit: int | None = None) -> list[Hit]:
+        chosen = self.ranked[offset:] if limit is None else self.ranked[offset:offset + limit]
+        return [self.index.hit(number, score, words) for number, score, words in chosen]
+
+
 def cache_folder(kb: KnowledgeBase) -> Path:
     return kb.project.cache
 
@@ -185,7 +201,11 @@ class SearchIndex:
     def query_terms(self, query: str) -> list[str]:
         return list(dict.fromkeys(self.segmenter.tokens(query)))
 
-    def search(self, query: str, kind: str | None = None, limit: int | None = 10) -> list[Hit]:
+    def search(self, query: str, kind: str | None = None, limit: int | None = 10, offset: int = 0) -> list[Hit]:
+        return self.results(query, kind).hits(offset, limit)
+
+    def results(self, query: str, kind: str | None = None) -> "Results":
+        """Every record the query finds, ranked; hits are made (with their snippets) a page at a time."""
         terms = self.query_terms(query)
         scores: dict[int, float] = defaultdict(float)
         matched: dict[int, list[str]] = defaultdict(list)
@@ -205,9 +225,7 @@ class SearchIndex:
             for number in scores:
                 scores[number] *= 1 + self.phrase_bonus(self.documents[number], phrase)
         ranked = sorted(scores, key=lambda d: (-round(scores[d], 9), self.documents[d].uri))
-        if limit is not None:
-            ranked = ranked[:limit]
-        return [self.hit(number, scores[number], matched[number]) for number in ranked]
+        return Results(self, [(number, scores[number], matched[number]) for number in ranked])
 
     @staticmethod
     def phrase_bonus(doc: Document, phrase: str) -> float:

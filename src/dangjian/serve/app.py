@@ -12,6 +12,7 @@ from starlette.middleware.cors import CORSMiddleware
 from ..kb import KnowledgeBase
 from .guards import BodyLimit, PathGuard, ReadOnly, server_error
 from .limits import Limits
+from .notfound import unknown_path
 
 # Each module's routes(kb) contributes its endpoints; order matters only for overlapping paths.
 # A module may also define ``async startup(app)`` and ``async shutdown(app)`` (run by the lifespan).
@@ -45,7 +46,8 @@ def create_app(kb: KnowledgeBase, limits: Limits | None = None) -> Starlette:
         Middleware(PathGuard),
         Middleware(ReadOnly),
     ]
-    app = Starlette(routes=routes, middleware=middleware, exception_handlers={Exception: server_error}, lifespan=lifespan)
+    app = Starlette(routes=routes, middleware=middleware, exception_handlers={Exception: server_error, 404: unknown_path},
+                    lifespan=lifespan)
     app.state.kb = kb
     app.state.limits = limits
     return app

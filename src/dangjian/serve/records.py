@@ -18,7 +18,7 @@ from ..kb import KnowledgeBase
 from ..publish.site import make_site
 from ..publish.void import DOWNLOADS
 from ..resolve import Answer, Site
-from .guards import plain
+from .notfound import not_found
 
 TEXT_MEDIA = ("text/", "application/ld+json", "application/n-triples", "application/rdf+xml", "application/json")
 RELEASE_FILES = (*DOWNLOADS, "void.ttl")
@@ -48,6 +48,8 @@ class PublishedSite:
 
 
 def respond(answer: Answer, request: Request) -> Response:
+    if answer.status == 404:
+        return not_found(request, answer.body.decode("utf-8").strip().removeprefix("404 Not Found: "))
     headers = dict(answer.headers)
     if answer.location is not None:
         root = request.scope.get("root_path", "")
@@ -56,10 +58,6 @@ def respond(answer: Answer, request: Request) -> Response:
     if media and media.startswith(TEXT_MEDIA):
         media += "; charset=utf-8"
     return Response(answer.body, status_code=answer.status, media_type=media, headers=headers)
-
-
-def not_found(what: str = "nothing here") -> Response:
-    return plain(404, f"404 Not Found: {what}")
 
 
 def routes(kb: KnowledgeBase) -> list[Route]:
@@ -79,26 +77,26 @@ def routes(kb: KnowledgeBase) -> list[Route]:
             path += "index.html"
         body = published.site.pages.page(path)
         if body is None:
-            return not_found("no such page")
+            return not_found(request, "no such page")
         return Response(body, media_type="text/html; charset=utf-8")
 
     async def download(request: Request) -> Response:
         name = request.path_params["name"]
         body = published.file(name) if name in RELEASE_FILES else None
         if body is None:
-            return not_found("no such download")
+            return not_found(request, "no such download")
         return Response(body, media_type=_media(name))
 
     async def release_file(request: Request) -> Response:
         p = request.path_params
         body = published.file(f"releases/{p['version']}/{p['name']}") if p["name"] in RELEASE_FILES else None
         if body is None:
-            return not_found("no such release file")
+            return not_found(request, "no such release file")
         return Response(body, media_type=_media(p["name"]))
 
     async def void(request: Request) -> Response:
         body = published.file("void.ttl")
-        return Response(body, media_type="text/turtle; charset=utf-8") if body else not_found("no dataset description")
+        return Response(body, media_type="text/turtle; charset=utf-8") if body else not_found(request, "no dataset description")
 
     return [
         Route("/", page),

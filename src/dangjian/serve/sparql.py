@@ -175,8 +175,8 @@ def routes(kb: KnowledgeBase) -> list[Route]:
     def page(request: Request, status: int = 200, **fields) -> Response:
         limits = getattr(request.app.state, "limits", None) or Limits()
         endpoint = str(request.url.replace(query="", fragment=""))
-        body = sparql_page.render(dataset=dataset, base=base, endpoint=endpoint, limits=limits,
-                                  examples=catalogue(project), **fields)
+        body = sparql_page.render(dataset=dataset, base=base, endpoint=endpoint, limits=limits, examples=catalogue(project),
+                                  ontology=kb.ontology, version=kb.manifest.get("version", ""), **fields)
         return Response(body, status_code=status, media_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
 
     async def sparql(request: Request) -> Response:

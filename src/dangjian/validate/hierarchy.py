@@ -13,11 +13,14 @@ and a place's division code lies under the code of the place it lies within.
 
 from __future__ import annotations
 
+from ..divisions.codelist import division_codes
+from ..divisions.store import open_divisions
 from ..load.companions import RecordFiles
 from ..map import Mapped
 from ..ontology import Ontology
 from ..problems import Problem
 from ..settings import Project
+from .divisions import check_codes_in_list
 
 SCHEMA = "http://schema.org/"
 LEVEL_ENDS = (2, 4, 6, 9, 12)  # where the province, city, county, township and village digits end
@@ -147,7 +150,10 @@ def significant(code: str) -> str:
 
 
 def check_division_codes(records, files: RecordFiles, ontology: Ontology) -> list[Problem]:
-    code_key = ontology.key_for(ontology.vocabulary_iri + "divisionCode")
+    code_list = division_codes(ontology)
+    if code_list is None:
+        return []
+    code_key = code_list.key
     within_key = ontology.key_for(SCHEMA + "containedInPlace")
 
     def code(record):
@@ -186,4 +192,11 @@ def check_hierarchy(mapped: Mapped, ontology: Ontology, project: Project | None 
     are read from the project's files (a quick rebuild has only the records it read again)."""
     live = [r for r in mapped.records.values() if not ontology.is_tombstone(r.data)]
     files = RecordFiles(project, ontology, live)
-    return check_cycles(live, files, ontology) + check_division_codes(live, files, ontology)
+    problems = check_cycles(live, files, ontology) + check_division_codes(live, files, ontology)
+    divisions = open_divisions(project, ontology) if project is not None else None
+    if divisions is not None:  # installed (`make divisions`): each code is checked against the list itself
+        try:
+            problems += check_codes_in_list(live, files, ontology, divisions)
+        finally:
+            divisions.close()
+    return problems
