@@ -64,6 +64,12 @@ def validate(root: Path):
     return result
 
 
+def problems(stderr: str) -> str:
+    """The problem lines of stderr, without the note that the code list of division codes is
+    not installed here (a note, not a problem)."""
+    return "".join(line for line in stderr.splitlines(keepends=True) if not line.startswith("division codes not checked"))
+
+
 def build(root: Path):
     return CliRunner().invoke(main, ["build"], env={"DANGJIAN_ROOT": str(root)}, catch_exceptions=False)
 
@@ -79,7 +85,7 @@ def test_bad_case(case, tmp_path, repo):
     expected = (case / "expected.txt").read_text(encoding="utf-8")
     assert "Traceback" not in result.output
     assert result.exit_code == 1
-    assert result.stderr == expected
+    assert problems(result.stderr) == expected
     assert re.fullmatch(r"[0-9]+ records checked: [0-9]+ problems?( in [0-9]+ files?)?\n", result.stdout)  # the count
     # The build says the same, and the previous output stays as it was.
     (root / "dist").mkdir()
@@ -87,7 +93,7 @@ def test_bad_case(case, tmp_path, repo):
     built = build(root)
     assert "Traceback" not in built.output
     assert built.exit_code == 1
-    assert built.stderr.startswith(expected) and built.stderr.endswith("the previous output is untouched\n")
+    assert problems(built.stderr).startswith(expected) and built.stderr.endswith("the previous output is untouched\n")
     assert sorted(p.name for p in (root / "dist").iterdir()) == ["manifest.json"]
     assert (root / "dist" / "manifest.json").read_text(encoding="utf-8") == '{"a good build": true}'
 
@@ -109,11 +115,11 @@ def test_every_case_at_once_reports_every_problem(tmp_path, repo):
         expected_lines |= set(lines)
     result = validate(root)
     assert len(touched) >= 10
-    assert set(result.stderr.splitlines()) == expected_lines
+    assert set(problems(result.stderr).splitlines()) == expected_lines
 
 
 def test_file_over_the_size_limit(tmp_path, repo):
     root = project_with(tmp_path, repo, None)
     (root / "records" / "places" / "huge.yaml").write_text("id: huge\nnote: " + "长" * limits.MAX_FILE_BYTES, encoding="utf-8")
     size = (root / "records" / "places" / "huge.yaml").stat().st_size
-    assert validate(root).stderr == f"records/places/huge.yaml:1:1: file is {size:,} bytes, over the limit of {limits.MAX_FILE_BYTES:,} for one record\n"
+    assert problems(validate(root).stderr) == f"records/places/huge.yaml:1:1: file is {size:,} bytes, over the limit of {limits.MAX_FILE_BYTES:,} for one record\n"

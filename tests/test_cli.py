@@ -19,7 +19,7 @@ def test_help_everywhere(sandbox, args):
 def test_validate_valid_records(sandbox):
     result = sandbox.cli("validate")
     assert result.returncode == 0
-    assert result.stderr == ""
+    assert not [line for line in result.stderr.splitlines() if not line.startswith("division codes not checked")]
     assert "all valid" in result.stdout
 
 
@@ -28,7 +28,7 @@ def test_validate_reports_every_problem_and_exits_1(sandbox):
     sandbox.write("places/suzhou-anhui.yaml", sandbox.read("places/suzhou-anhui.yaml").replace("within: anhui", "within: anhiu"))
     result = sandbox.cli("validate")
     assert result.returncode == 1
-    assert result.stderr.splitlines() == [
+    assert [line for line in result.stderr.splitlines() if not line.startswith("division codes not checked")] == [
         "records/places/anhui.yaml:5:8: level: `provinse` is not in the vocabulary; did you mean `province`? expected one of: area, city, community, county, county-level-city, district, functional-zone, natural-village, province, subdistrict, town, township, village",
         'records/places/anhui.yaml:6:1: ratio: unknown key; see the record format in README.md',
         'records/places/anhui.yaml:6:8: ratio: `4:6` is a base-60 number (246) in YAML 1.1 tools; write "4:6" in quotes if you mean the text, such as a ratio',
