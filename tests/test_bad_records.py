@@ -26,7 +26,7 @@ import pytest
 from click.testing import CliRunner
 
 from dangjian.cli import main
-from dangjian.load import limits
+from dangjian.records import limits
 
 HERE = Path(__file__).parent
 CASES = sorted(p for p in (HERE / "bad").iterdir() if p.is_dir())

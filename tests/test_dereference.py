@@ -12,7 +12,7 @@ import pyoxigraph
 import pytest
 
 from dangjian.build import build
-from dangjian.kb import KnowledgeBase
+from dangjian.dataset.published import KnowledgeBase
 from dangjian.serve.app import create_app
 
 from linked import ServerThread, free_port, get, install, linked_project

@@ -22,9 +22,9 @@ from dangjian.divisions.codelist import division_codes
 from dangjian.divisions.install import InstallError, install
 from dangjian.divisions.names import full_forms, names_match, short_forms
 from dangjian.divisions.store import open_divisions
-from dangjian.draft import make_draft, place_codes_of
+from dangjian.assist.draft import make_draft, place_codes_of
 from dangjian.settings import DIVISIONS_ENV, Project
-from dangjian.validate import validate_project
+from dangjian.build import validate_project
 
 HERE = Path(__file__).parent
 P442 = "http://www.wikidata.org/prop/direct/P442"
@@ -122,15 +122,15 @@ def test_validation_checks_codes_against_the_list(sandbox, repo, divisions, monk
     edit("places/binhu-area.yaml", "no_division_code: not-a-division", "no_division_code: ambiguous")
     lines = [str(p) for p in validate_project(sandbox.project).problems if p.rule == "division-code"]
     assert lines == [
-        "records/places/binhu-area.yaml:5:19: no_division_code: the code list of 2023-06-30 has no divisions named "
+        "records/places/binhu-area.yaml:7:19: no_division_code: the code list of 2023-06-30 has no divisions named "
         "滨湖地区 under 340100 (`hefei`), so the place is not ambiguous there",
-        "records/places/daping-village.yaml:5:16: division_code: 411326110999 is not a code in the code list of 2023-06-30",
-        "records/places/longju-community.yaml:5:19: no_division_code: the code list of 2023-06-30 has 340104006006 龙居社区居委会 "
+        "records/places/daping-village.yaml:7:16: division_code: 411326110999 is not a code in the code list of 2023-06-30",
+        "records/places/longju-community.yaml:7:19: no_division_code: the code list of 2023-06-30 has 340104006006 龙居社区居委会 "
         "under 340104 (`shushan-district`): give its division_code, or say in the note why the article's place is not "
         "this one and use another reason",
-        "records/places/xianong-village.yaml:6:16: division_code: 340402102201 is 夏菜村委会 in the code list of 2023-06-30, not 夏农村",
-        "records/places/xichuan-county.yaml:5:16: division_code: 411303 is 卧龙区 in the code list of 2023-06-30, not 淅川县",
-        "records/places/zhenggang-village.yaml:5:16: division_code: 411303306204 is not the only 郑岗村 under 411300 "
+        "records/places/xianong-village.yaml:8:16: division_code: 340402102201 is 夏菜村委会 in the code list of 2023-06-30, not 夏农村",
+        "records/places/xichuan-county.yaml:7:16: division_code: 411303 is 卧龙区 in the code list of 2023-06-30, not 淅川县",
+        "records/places/zhenggang-village.yaml:7:16: division_code: 411303306204 is not the only 郑岗村 under 411300 "
         "(`nanyang`): 411328111202 郑岗村民委员会; name the place above it that tells them apart, or say "
         "`no_division_code: ambiguous`",
     ]
@@ -141,7 +141,7 @@ def test_a_code_under_another_parent_is_refused(sandbox, repo, divisions, monkey
     text = sandbox.read("places/xiacai-village.yaml")
     sandbox.write("places/xiacai-village.yaml", text.replace("within: jiulonggang-town", "within: shangji-town"))
     lines = [str(p) for p in validate_project(sandbox.project).problems if p.rule == "division-code"]
-    assert lines == ["records/places/xiacai-village.yaml:6:16: division_code: 340402102201 夏菜村委会 lies under 340402102 "
+    assert lines == ["records/places/xiacai-village.yaml:8:16: division_code: 340402102201 夏菜村委会 lies under 340402102 "
                      "九龙岗镇 < 340402 大通区 < 340400 淮南市 < 340000 安徽省 in the code list of 2023-06-30, not under "
                      "411326110 (`shangji-town`, the place it is within)"]
 

@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from dangjian.build import build
-from dangjian.kb import KnowledgeBase
+from dangjian.dataset.published import KnowledgeBase
 from dangjian.serve.app import create_app
 
 from linked import ServerThread, get, linked_project

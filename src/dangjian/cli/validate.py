@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..problems import count_line, render_json, render_text
-from ..validate import validate_project
+from ..model.problems import count_line, render_json, render_text
+from ..build.validate import validate_project
 from . import exit_at_once
 from .common import err, find_project
 
@@ -52,7 +52,7 @@ def validate_command(paths: tuple[Path, ...], output_format: str, allow_empty: b
 
 def divisions_installed(project) -> bool:
     from ..divisions.store import open_divisions
-    from ..ontology import Ontology
+    from ..model.ontology import Ontology
 
     divisions = open_divisions(project, Ontology(project.ontology))
     if divisions is not None:

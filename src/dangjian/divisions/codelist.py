@@ -15,9 +15,10 @@ from functools import lru_cache
 import rdflib
 from rdflib.namespace import DCAT, DCTERMS
 
-from ..ontology import Ontology
+from ..model import namespaces
+from ..model.ontology import Ontology
 
-SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
+SPDX = rdflib.Namespace(namespaces.SPDX)
 
 
 @dataclass(frozen=True)

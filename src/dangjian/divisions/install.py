@@ -17,7 +17,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from ..ontology import Ontology
+from ..model.ontology import Ontology
 from ..settings import Project
 from .codelist import CodeList, division_codes
 from .store import STORE_FILE, open_divisions, store_path, write_store

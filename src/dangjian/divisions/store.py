@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..ontology import Ontology
+from ..model.ontology import Ontology
 from ..settings import Project
 from .codelist import CodeList, division_codes
 from .names import full_forms, short_forms

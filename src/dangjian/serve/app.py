@@ -9,10 +9,11 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 
-from ..kb import KnowledgeBase
+from ..dataset.published import KnowledgeBase
 from .guards import BodyLimit, PathGuard, ReadOnly, server_error
 from .limits import Limits
 from .notfound import unknown_path
+from ..settings import configure_process
 
 # Each module's routes(kb) contributes its endpoints; order matters only for overlapping paths.
 # A module may also define ``async startup(app)`` and ``async shutdown(app)`` (run by the lifespan).
@@ -20,6 +21,7 @@ ROUTE_MODULES: list[str] = ["records", "sparql", "search"]
 
 
 def create_app(kb: KnowledgeBase, limits: Limits | None = None) -> Starlette:
+    configure_process()  # the server is an entry point of its own (uvicorn may make the app)
     modules = [importlib.import_module(f"{__package__}.{name}") for name in ROUTE_MODULES]
     routes = []
     for module in modules:

@@ -6,14 +6,14 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..pages.render import not_found_page
-from .conneg import parse_accept, quality
+from ..site.conneg import as_record_formats, parse_accept, quality
+from ..site.pages.render import not_found_page
 from .guards import plain
 
 
 def wants_html(accept: str | None) -> bool:
     """A browser: text/html preferred to text/plain (``*/*`` alone, as curl sends, is not)."""
-    ranges = parse_accept(accept or "")
+    ranges = as_record_formats(parse_accept(accept or ""))
     return quality("text/html", ranges) > quality("text/plain", ranges)
 
 

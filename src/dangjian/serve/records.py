@@ -1,6 +1,6 @@
 """Record URIs and their documents, pages and the dataset's downloads, over HTTP.
 
-What each path answers is decided in :mod:`dangjian.resolve` (shared with the static site);
+What each path answers is decided in :mod:`dangjian.site.resolve` (shared with the static site);
 this module only turns its answers into responses. Redirects name paths from the server's
 root, onto which the base IRI's path maps (``{base}id/place/anhui`` is ``/id/place/anhui``).
 """
@@ -13,11 +13,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from ..describe import Graph
-from ..kb import KnowledgeBase
-from ..publish.site import make_site
-from ..publish.void import DOWNLOADS
-from ..resolve import Answer, Site
+from ..dataset.about import DATASET_DESCRIPTION
+from ..dataset.graph import Graph
+from ..dataset.published import KnowledgeBase
+from ..dataset.void import DOWNLOADS
+from ..site.resolve import Answer, Site
+from ..site.static import make_site
 from .notfound import not_found
 
 TEXT_MEDIA = ("text/", "application/ld+json", "application/n-triples", "application/rdf+xml", "application/json")
@@ -34,8 +35,6 @@ class PublishedSite:
     def site(self) -> Site:
         graph = Graph.from_store(self.kb.store, self.kb.ontology)
         dumps = {name: (self.kb.dist / name).read_bytes() for name in RELEASE_FILES if (self.kb.dist / name).is_file()}
-        from ..build import DATASET_DESCRIPTION
-
         facts = {**self.kb.manifest, "description": DATASET_DESCRIPTION}
         return make_site(graph, self.kb.ontology, facts, dumps)
 

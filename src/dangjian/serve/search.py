@@ -11,10 +11,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ..kb import KnowledgeBase
-from ..pages.render import templates
-from ..pages.view import kind_links
-from .conneg import parse_accept, quality
+from ..dataset.published import KnowledgeBase
+from ..site.conneg import as_record_formats, parse_accept, quality
+from ..site.pages.render import templates
+from ..site.pages.view import kind_links
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
@@ -64,8 +64,8 @@ def wants_json(request: Request) -> bool:
     header = request.headers.get("accept")
     if not header:
         return False
-    ranges = parse_accept(header)
-    # conneg reads application/json as JSON-LD; either asks for JSON here.
+    ranges = as_record_formats(parse_accept(header))
+    # application/json reads as JSON-LD; either asks for JSON here.
     return quality("application/ld+json", ranges) > quality("text/html", ranges)
 
 

@@ -1,16 +1,16 @@
 """The endpoint's HTML: a query form (no JavaScript: a plain form), the catalogue's questions as
 examples, and, when the form asks for HTML, the answer as a table. The page is one of the site's
-(``pages/templates/sparql.html``, with the site's navigation and styles); IRIs in the answer are
+(``site/pages/templates/sparql.html``, with the site's navigation and styles); IRIs in the answer are
 written as prefixed names, each linking to its full IRI."""
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from ..pages.render import templates
-from ..pages.view import kind_links
-from ..publish.turtle import TurtleWriter
-from ..sparql.catalogue import CatalogueQuery
+from ..formats.turtle import TurtleWriter
+from ..query.catalogue import CatalogueQuery
+from ..site.pages.render import templates
+from ..site.pages.view import kind_links
 
 CHOICES = [("html", "an HTML table"), ("json", "SPARQL JSON / JSON-LD"), ("xml", "SPARQL XML / RDF/XML"),
            ("csv", "CSV"), ("tsv", "TSV"), ("turtle", "Turtle"), ("ntriples", "N-Triples")]
