@@ -21,7 +21,7 @@ from ..model.namespaces import XSD
 from ..model.ontology import Ontology
 from ..model.problems import Problem
 from ..model.terms import canonical_language, nt_literal, parse_literal
-from ..pipeline.mapper import NUMBER_TYPES, Mapped, lexical
+from ..pipeline.mapper import NUMBER_TYPES, Mapped, holds_refused, lexical
 from ..records.limits import digits_problem
 from ..settings import configure_process
 
@@ -236,7 +236,10 @@ class ResultReader:
             elif component == "QualifiedMinCount":
                 # a value missing beside others (label.en beside label.zh-Hans): at the key they share
                 key = key.split(".")[0]
-                mark = self.mapped.record_of(subject).key_mark(key)
+                record = self.mapped.record_of(subject)
+                if holds_refused(record.data.get(key)):
+                    continue  # the reader refused a value there (an escaped control), and said so
+                mark = record.key_mark(key)
             message = result.message
             if value is not None and component in _VALUE_COMPONENTS:
                 message = f"{message}, got {self.value_text(value)}"

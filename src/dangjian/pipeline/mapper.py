@@ -140,14 +140,14 @@ def _describe(value) -> str:
     return '"' + str(value).replace('"', '\\"') + '"'
 
 
-def _holds_refused(value) -> bool:
+def holds_refused(value) -> bool:
     """Whether the reader refused the value or anything in it (it said why)."""
     if value is REFUSED:
         return True
     if isinstance(value, list):
-        return any(map(_holds_refused, value))
+        return any(map(holds_refused, value))
     if isinstance(value, dict):
-        return any(map(_holds_refused, value.values()))
+        return any(map(holds_refused, value.values()))
     return False
 
 
@@ -256,8 +256,8 @@ class RecordMapper:
     def map_value(self, compiled: _Compiled, value) -> None:
         term = compiled.term
         key = term.key
-        if _holds_refused(value):
-            return  # the reader has reported it
+        if holds_refused(value) and not (term.shape == "language" and isinstance(value, dict)):
+            return  # the reader has reported it (a language map keeps its other languages)
         if value is None or value == [] or value == {}:
             self.problem((key,), "empty value; give one, or remove the key", at_key=True)
             return
@@ -324,7 +324,7 @@ class RecordMapper:
             entries = [((key,), self.ontology.default_language, value)]
         allowed, message = self.ontology.languages(self.record.kind.name, compiled.term.predicate)
         for path, tag, texts in entries:
-            if texts is REFUSED or (isinstance(texts, list) and REFUSED in texts):
+            if holds_refused(texts):
                 continue
             if not _LANGUAGE_TAG.match(str(tag)):
                 listed = f"{', '.join(allowed[:-1])} or {allowed[-1]}" if len(allowed) > 1 else "".join(allowed)
