@@ -29,18 +29,20 @@ __all__ = ["BuildFailed", "BuildReport", "build", "validate_project"]
 
 def build(project: Project, ontology: Ontology | None = None, out: Path | None = None, on_wait=None, progress=None,
           site: bool = False, release: tuple[str, str] | None = None, scanned: tuple | None = None,
-          memory: Memory | None = None) -> BuildReport:
+          memory: Memory | None = None, allow_empty: bool = False) -> BuildReport:
     """Validate and publish; ``site`` adds the static site under site/; ``release`` is
     (version, date) for `dangjian release`, whose dumps go to releases/{version}/ too.
     ``scanned``: the records' signatures as the command read them just before (see
     :func:`dangjian.build.index.current_manifest`), not read again; ``memory``: what a process
-    that stays keeps between builds (:class:`dangjian.build.index.Memory`)."""
+    that stays keeps between builds (:class:`dangjian.build.index.Memory`). No record at all
+    fails the build, unless ``allow_empty``."""
     with collection_paused():
-        return _build(project, ontology, out, on_wait, progress, site, release, scanned, memory)
+        return _build(project, ontology, out, on_wait, progress, site, release, scanned, memory, allow_empty)
 
 
 def _build(project: Project, ontology: Ontology | None, out: Path | None, on_wait, progress, site: bool,
-           release: tuple[str, str] | None, scanned: tuple | None, memory: Memory | None) -> BuildReport:
+           release: tuple[str, str] | None, scanned: tuple | None, memory: Memory | None,
+           allow_empty: bool = False) -> BuildReport:
     started = time.perf_counter()
     ontology = ontology or Ontology(project.ontology)
     out = out or project.dist
@@ -53,7 +55,7 @@ def _build(project: Project, ontology: Ontology | None, out: Path | None, on_wai
     current, _clean = signatures(project, ontology.kinds_by_folder, scanned)
     indexed = out.resolve() == project.dist.resolve()
 
-    checking = start_checks(project, ontology, render=True, progress=progress)
+    checking = start_checks(project, ontology, render=True, progress=progress, allow_empty=allow_empty)
     hashes, columns = None, None
     if not checking.found_problems:
         # What the build needs from the records but not their verdict, made while SHACL works

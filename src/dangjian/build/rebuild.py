@@ -51,8 +51,8 @@ def _quick_rebuild(project: Project, ontology: Ontology, out: Path, scanned: tup
     if not meta or meta.get("manifest") != manifest_hash(out) or meta.get("fingerprint") != fingerprint(project, ontology.base):
         return None
     current, clean = signatures(project, ontology.kinds_by_folder, scanned)
-    if not clean:
-        return None
+    if not clean or not current:
+        return None  # (no record at all: the full build refuses it, unless asked for)
     # The old rows stay columns throughout: made rows, looped over and made columns again, a
     # hundred thousand would cost more than all the rest of a one-record rebuild.
     old = index.ordered_columns(meta)

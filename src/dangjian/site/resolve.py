@@ -57,7 +57,7 @@ class Site:
 
     def iri(self, kind: str, record_id: str) -> str | None:
         """The record's IRI when the site has it (live or tombstone); None for anything else."""
-        if kind not in self.ontology.kinds or not self.ontology.id_pattern.match(record_id):
+        if kind not in self.ontology.kinds or not self.ontology.id_pattern.fullmatch(record_id):
             return None
         iri = self.ontology.record_iri(kind, record_id)
         return iri if iri in self.records else None
