@@ -138,7 +138,6 @@ def test_comparison_allows_only_the_known_differences():
     decimal = "http://www.w3.org/2001/XMLSchema#decimal"
     same = [
         ({"type": "literal", "value": "12.50", "datatype": decimal}, {"type": "typed-literal", "value": "12.5", "datatype": decimal}),
-        ({"type": "literal", "value": "宿州", "xml:lang": "zh-Hans"}, {"type": "literal", "value": "宿州", "xml:lang": "zh-hans"}),
         ({"type": "literal", "value": "CNY", "datatype": "http://www.w3.org/2001/XMLSchema#string"}, {"type": "literal", "value": "CNY"}),
         ({"type": "bnode", "value": "b0"}, {"type": "bnode", "value": "nodeID://b10001"}),
     ]
@@ -148,6 +147,8 @@ def test_comparison_allows_only_the_known_differences():
         ({"type": "literal", "value": "12.50", "datatype": decimal}, {"type": "literal", "value": "12.6", "datatype": decimal}),
         ({"type": "literal", "value": "12", "datatype": decimal}, {"type": "literal", "value": "12", "datatype": "http://www.w3.org/2001/XMLSchema#integer"}),
         ({"type": "literal", "value": "宿州", "xml:lang": "zh-Hans"}, {"type": "literal", "value": "宿州", "xml:lang": "zh-Hant"}),
+        # lang() returns a tag as the store keeps it: a case that differs is a different answer
+        ({"type": "literal", "value": "宿州", "xml:lang": "zh-Hans"}, {"type": "literal", "value": "宿州", "xml:lang": "zh-hans"}),
         ({"type": "literal", "value": "宿州", "xml:lang": "zh-Hans"}, {"type": "literal", "value": "宿州"}),
         ({"type": "uri", "value": "https://w3id.org/dangjian/id/amount/x#quote"}, {"type": "uri", "value": "https://w3id.org/dangjian/id/amount/x\\#quote"}),
         ({"type": "literal", "value": "2015", "datatype": "http://www.w3.org/2001/XMLSchema#gYear"}, {"type": "literal", "value": "2015-01-01", "datatype": "http://www.w3.org/2001/XMLSchema#date"}),

@@ -18,6 +18,7 @@ from .publish.jsonld import JsonLdWriter, jsonld_document
 from .publish.manifest import write_manifest
 from .publish.nquads import release_graph
 from .publish.turtle import TurtleWriter, turtle_document
+from .publish.vocabulary import ontology_turtle, published_context, vocabulary_turtle
 from .publish.void import DOWNLOADS, write_void
 from .releases import dataset_version, record_hashes, releases
 from .settings import Project
@@ -74,14 +75,14 @@ def outputs(verdict: Verdict, ontology: Ontology, version: str) -> dict[str, obj
     contributes its own block to each format; records come in the order of their IRIs."""
     processed = verdict.processed
     heads = dump_heads(ontology, version)
-    sources = ontology.files()
     return {
         "dangjian.ttl": turtle_document(heads["dangjian.ttl"], (p.turtle for p in processed)),
         "dangjian.nt": [p.ntriples for p in processed],
         "dangjian.jsonld": jsonld_document(heads["dangjian.jsonld"], [p.jsonld for p in processed]),
         **bulk_dumps([p.ntriples for p in processed], [p.subject for p in processed], release_graph(ontology.base, version)),
-        "ontology.ttl": (sources["vocabulary.ttl"] + "\n" + sources["shapes.ttl"]).encode("utf-8"),
-        "context.jsonld": sources["context.jsonld"].encode("utf-8"),
+        "ontology.ttl": ontology_turtle(ontology).encode("utf-8"),
+        "vocabulary.ttl": vocabulary_turtle(ontology).encode("utf-8"),
+        "context.jsonld": published_context(ontology).encode("utf-8"),
     }
 
 

@@ -32,6 +32,7 @@ import rdflib
 from rdflib.namespace import DCTERMS, RDF, SH
 
 from . import settings
+from .rdfterms import display_language
 
 # rdflib would otherwise rewrite literal forms (12.50 -> 12.5), losing what a record says.
 rdflib.NORMALIZE_LITERALS = False
@@ -171,8 +172,8 @@ class Ontology:
         for graph in (self.vocabulary_graph, self.shapes_graph):
             for predicate in (rdflib.RDFS.label, rdflib.SKOS.prefLabel):
                 for subject, label in graph.subject_objects(predicate):
-                    if isinstance(label, rdflib.Literal) and label.language:
-                        out.setdefault(str(subject), {}).setdefault(label.language, str(label))
+                    if isinstance(label, rdflib.Literal) and label.language:  # keyed zh-Hans, en
+                        out.setdefault(str(subject), {}).setdefault(display_language(label.language), str(label))
         return out
 
     @cached_property

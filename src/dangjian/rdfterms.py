@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import rdflib
@@ -14,11 +15,21 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 @lru_cache(maxsize=1024)  # a knowledge base writes a handful of tags, a hundred thousand times
 def canonical_language(tag: str) -> str:
-    """BCP 47 case conventions (zh-hans -> zh-Hans, zh-hant-tw -> zh-Hant-TW).
+    """The one form of a language tag in every RDF output: lower case (zh-Hans -> zh-hans).
 
-    pyoxigraph and several triple stores lowercase tags; tags compare case-insensitively, and
-    the published files write them the way people do.
+    Tags compare case-insensitively (BCP 47), but SPARQL's ``lang()`` returns the tag as the
+    store keeps it: Oxigraph and Virtuoso lowercase tags, Jena and rdflib keep them as
+    written. Written in lower case, ``lang(?l) = "zh-hans"`` gives the same rows on all four;
+    any other case gives none on some of them. (``langMatches`` works on every store whatever
+    the case, and is what the examples use.)
     """
+    return tag.lower()
+
+
+@lru_cache(maxsize=64)
+def display_language(tag: str) -> str:
+    """BCP 47 case conventions, for people and HTML ``lang`` attributes (zh-hans -> zh-Hans,
+    zh-hant-tw -> zh-Hant-TW); never for RDF (see :func:`canonical_language`)."""
     parts = tag.split("-")
     out = [parts[0].lower()]
     for part in parts[1:]:
@@ -29,6 +40,15 @@ def canonical_language(tag: str) -> str:
         else:
             out.append(part.lower())
     return "-".join(out)
+
+
+_TURTLE_TAG = re.compile(r'(?<=["\'])@([A-Za-z]+(?:-[A-Za-z0-9]+)*)')
+
+
+def lowercase_turtle_tags(text: str) -> str:
+    """Turtle text (the ontology files, as written by hand) with its language tags in the
+    published form; the caller checks that the statements are otherwise the same."""
+    return _TURTLE_TAG.sub(lambda m: "@" + canonical_language(m.group(1)), text)
 
 
 def to_rdflib(term):

@@ -15,7 +15,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode
 from ..describe import Graph
 from ..ontology import Ontology
 from ..publish.turtle import TurtleWriter
-from ..rdfterms import canonical_language
+from ..rdfterms import display_language
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDF_TYPE, RDF_FIRST, RDF_REST = RDF + "type", RDF + "first", RDF + "rest"
@@ -137,7 +137,7 @@ class Views:
 
     def value(self, obj, page: str) -> Value:
         if isinstance(obj, Literal):
-            return Value(obj.value, canonical_language(obj.language) if obj.language else None)
+            return Value(obj.value, display_language(obj.language) if obj.language else None)
         if isinstance(obj, BlankNode):
             items = self.list_items(obj)
             return Value(" : ".join(group_digits(i.value) if isinstance(i, Literal) else str(i) for i in items))

@@ -13,6 +13,7 @@ import json
 from ..ontology import Ontology, Term
 from ..rdfterms import canonical_language
 from .terms import XSD_STRING, sort_key, split_literal
+from .vocabulary import published_context
 from .turtle import RDF_TYPE, TurtleWriter, find_collections, group
 
 
@@ -163,7 +164,7 @@ class JsonLdWriter:
         if shape == "language":
             if isinstance(value, dict):
                 return {canonical_language(tag): text for tag, text in sorted(value.items())}
-            return {self.ontology.default_language: value}
+            return {canonical_language(self.ontology.default_language): value}
         many = value if isinstance(value, list) else [value]
         if shape == "list":
             return [_lexical(v) for v in value]
@@ -196,7 +197,7 @@ class JsonLdWriter:
 
     def head(self) -> str:
         # The context as ontology/context.jsonld writes it (a term a line), then the nodes.
-        context = self.ontology.files()["context.jsonld"].strip()
+        context = published_context(self.ontology).strip()
         context = context[context.index("{", 1):context.rindex("}")].strip()
         return f'{{\n  "@context": {context},\n  "@graph": [\n'
 

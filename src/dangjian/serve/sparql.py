@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..kb import KnowledgeBase
+from ..kb import VOCABULARY, VOCABULARY_GRAPH_PATH, KnowledgeBase
 from ..sparql import formats, querytext
 from ..sparql.catalogue import catalogue, find
 from ..sparql.formats import Format
@@ -133,7 +133,8 @@ def pool_for(app) -> QueryPool:
         kb: KnowledgeBase = app.state.kb
         limits = getattr(app.state, "limits", None) or Limits()
         graph = kb.manifest.get("graph") or (kb.manifest.get("base", "https://w3id.org/dangjian/") + "graph/default")
-        pool = QueryPool(kb.dist / "dangjian.nt", graph, kb.ontology.output_prefixes, limits)
+        vocabulary = (kb.dist / VOCABULARY, kb.ontology.base + VOCABULARY_GRAPH_PATH)
+        pool = QueryPool(kb.dist / "dangjian.nt", graph, kb.ontology.output_prefixes, limits, vocabulary)
         app.state.query_pool = pool
     return pool
 

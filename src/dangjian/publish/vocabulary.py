@@ -1,0 +1,78 @@
+"""The vocabulary as published: ontology.ttl, context.jsonld, and the document behind
+``{base}ontology`` (every ``{base}ontology#Term``) in each RDF format.
+
+The files in ``ontology/`` are written by hand with tags as people write them (``@zh-Hans``);
+what is published writes them in the one form every output uses (:func:`canonical_language`),
+and is checked to say exactly what the hand-written files say.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pyoxigraph
+
+from ..ontology import CONTEXT_FILE, SHAPES_FILE, VOCABULARY_FILE, Ontology
+from ..rdfterms import canonical_language, lowercase_turtle_tags
+
+# The document that describes the vocabulary; its terms are its #fragments.
+ONTOLOGY_PATH = "ontology"
+_CONTEXT_LANGUAGE = re.compile(r'("@language"\s*:\s*")([^"]+)(")')
+
+
+def document_iri(ontology: Ontology) -> str:
+    return ontology.base + ONTOLOGY_PATH
+
+
+def published_context(ontology: Ontology) -> str:
+    """context.jsonld with its default language in the published form."""
+    return _CONTEXT_LANGUAGE.sub(lambda m: m.group(1) + canonical_language(m.group(2)) + m.group(3),
+                                 ontology.files()[CONTEXT_FILE])
+
+
+def _published_turtle(text: str) -> str:
+    published = lowercase_turtle_tags(text)
+    if _statements(published) != {_lowercased(t) for t in _statements(text)}:
+        raise ValueError("the language tags of the ontology could not be rewritten without changing a statement")
+    return published
+
+
+def _statements(text: str) -> set:
+    return {(t.subject, t.predicate, t.object) for t in pyoxigraph.parse(text.encode("utf-8"), format=pyoxigraph.RdfFormat.TURTLE)
+            if not isinstance(t.subject, pyoxigraph.BlankNode) and not isinstance(t.object, pyoxigraph.BlankNode)}
+
+
+def _lowercased(triple):
+    s, p, o = triple
+    if isinstance(o, pyoxigraph.Literal) and o.language:
+        o = pyoxigraph.Literal(o.value, language=canonical_language(o.language))
+    return s, p, o
+
+
+def vocabulary_turtle(ontology: Ontology) -> str:
+    """vocabulary.ttl as published: classes, properties and controlled values."""
+    return _cached(ontology, VOCABULARY_FILE)
+
+
+def ontology_turtle(ontology: Ontology) -> str:
+    """ontology.ttl: the vocabulary, then the SHACL shapes (comments kept)."""
+    return vocabulary_turtle(ontology) + "\n" + _cached(ontology, SHAPES_FILE)
+
+
+def _cached(ontology: Ontology, name: str) -> str:
+    return _published(ontology.files()[name])
+
+
+@lru_cache(maxsize=8)
+def _published(text: str) -> str:
+    return _published_turtle(text)
+
+
+def vocabulary_triples(ontology: Ontology) -> list[pyoxigraph.Triple]:
+    """The vocabulary's statements (no shapes): what the SPARQL endpoint adds to the records."""
+    return list(pyoxigraph.parse(vocabulary_turtle(ontology).encode("utf-8"), format=pyoxigraph.RdfFormat.TURTLE))
+
+
+def ontology_triples(ontology: Ontology) -> list[pyoxigraph.Triple]:
+    return list(pyoxigraph.parse(ontology_turtle(ontology).encode("utf-8"), format=pyoxigraph.RdfFormat.TURTLE))
