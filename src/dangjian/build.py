@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import json
+import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -86,6 +88,13 @@ def outputs(verdict: Verdict, ontology: Ontology, version: str) -> dict[str, obj
     }
 
 
+def release_time(issued: str | None) -> float | None:
+    """A release date (2026-06-01) as a file time: midnight UTC, what Last-Modified says."""
+    if not issued:
+        return None
+    return datetime.datetime.combine(datetime.date.fromisoformat(issued), datetime.time(), datetime.timezone.utc).timestamp()
+
+
 def kept_releases(out: Path) -> dict[str, bytes]:
     """The release dumps of earlier builds: dist/ is rebuilt whole, and they must stay."""
     folder = out / RELEASES_FOLDER
@@ -165,8 +174,11 @@ def _build(project: Project, ontology: Ontology | None, out: Path | None, on_wai
 
             graph = Graph.from_ntriples(dumps["dangjian.nt"], ontology)
             releases_written = {name: (staging.folder / name).read_bytes() for name in staging.written if name.startswith(f"{RELEASES_FOLDER}/")}
+            released = release_time(issued)
             for name, content in site_files(graph, ontology, facts, dumps, releases_written).items():
                 staging.write(f"{SITE_FOLDER}/{name}", content)
+                if released is not None:  # what nginx and Apache send as Last-Modified
+                    os.utime(staging.folder / SITE_FOLDER / name, (released, released))
         staging.write("manifest.json", write_manifest(dict(staging.written), manifest_facts_of(facts)))
     sizes = {name: w.bytes for name, w in staging.written.items()}
     report = BuildReport(verdict, out, sizes, by_kind, verdict.mapped.triples, time.perf_counter() - started)

@@ -5,9 +5,10 @@ Layout, from the site root (where the base IRI's path maps):
 
 - ``index.html``, ``doc/{kind}/index.html``, ``doc/{kind}/{id}.{html,ttl,jsonld,nt,rdf}``,
   ``compare/{slug}.html``: pages and documents, byte for byte what the server sends;
-- ``gone/{kind}/{id}.{ext}``: the 410 bodies of withdrawn records;
+- ``ontology.{html,ttl,jsonld,nt,rdf}``: the vocabulary (``/ontology`` negotiates among them);
+- ``gone/{kind}/{id}.{ext}``: the 410 bodies of withdrawn records; ``errors/406.txt``;
 - ``download/*``, ``.well-known/void.ttl``, ``releases/{version}/*``: the dumps;
-- ``nginx.conf``, ``.htaccess``: the rules for /id/ (303 by Accept, 301, 410) and Link headers.
+- ``nginx.conf``, ``.htaccess``: the rules (see :mod:`dangjian.publish.rewrites`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from ..ontology import Ontology
 from ..pages.render import SiteFacts
 from ..pages.view import doc_path
 from .documents import FORMATS, HTML, RDF_FORMATS
-from .rewrites import apache_rules, nginx_rules
+from .rewrites import NOT_ACCEPTABLE_FILE, SiteRules, apache_rules, nginx_rules
+from .vocabulary import ONTOLOGY_PATH
 from .void import DOWNLOADS, download_path
 
 
@@ -39,8 +41,14 @@ def make_site(graph: Graph, ontology: Ontology, facts: dict, dumps: dict[str, by
 
 
 def site_files(graph: Graph, ontology: Ontology, facts: dict, dumps: dict[str, bytes], releases: dict[str, bytes]) -> dict[str, bytes]:
+    from ..resolve import entity_tag, not_acceptable_body
+
     site = make_site(graph, ontology, facts, dumps)
     files = dict(site.pages.all())
+    for fmt in FORMATS:
+        if fmt is not HTML:  # ontology.html is one of the pages
+            files[f"{ONTOLOGY_PATH}.{fmt.extension}"] = site.vocabulary_document(fmt.extension).body
+    files[NOT_ACCEPTABLE_FILE] = not_acceptable_body()
     replaced, withdrawn = {}, []
     for iri, (kind, record_id) in site.records.items():
         tombstone = graph.tombstone(iri)
@@ -58,7 +66,8 @@ def site_files(graph: Graph, ontology: Ontology, facts: dict, dumps: dict[str, b
         files[download_path(name)] = content
     files[".well-known/void.ttl"] = dumps["void.ttl"]
     files.update(releases)
-    kinds = sorted(ontology.kinds)
-    files["nginx.conf"] = nginx_rules(kinds, replaced, withdrawn).encode("utf-8")
-    files[".htaccess"] = apache_rules(kinds, replaced, withdrawn).encode("utf-8")
+    served = {path: entity_tag(body) for path, body in files.items() if not path.startswith(("gone/", "errors/"))}
+    rules = SiteRules(sorted(ontology.kinds), replaced, served, released=bool(facts.get("issued")))
+    files["nginx.conf"] = nginx_rules(rules).encode("utf-8")
+    files[".htaccess"] = apache_rules(rules).encode("utf-8")
     return files

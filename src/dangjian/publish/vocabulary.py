@@ -76,3 +76,38 @@ def vocabulary_triples(ontology: Ontology) -> list[pyoxigraph.Triple]:
 
 def ontology_triples(ontology: Ontology) -> list[pyoxigraph.Triple]:
     return list(pyoxigraph.parse(ontology_turtle(ontology).encode("utf-8"), format=pyoxigraph.RdfFormat.TURTLE))
+
+
+def _labelled_blank_nodes(triples) -> list[pyoxigraph.Triple]:
+    """The triples with their blank nodes named in the order the text introduces them
+    (a parser names them at random), so that the same ontology gives the same bytes."""
+    names: dict = {}
+
+    def named(term):
+        if isinstance(term, pyoxigraph.BlankNode):
+            if term not in names:
+                names[term] = pyoxigraph.BlankNode(f"b{len(names)}")
+            return names[term]
+        return term
+
+    return [pyoxigraph.Triple(named(t.subject), t.predicate, named(t.object)) for t in triples]
+
+
+def vocabulary_document(ontology: Ontology, extension: str) -> bytes:
+    """The document behind ``{base}ontology``: ontology.ttl in the format of ``extension``."""
+    if extension == "ttl":
+        return ontology_turtle(ontology).encode("utf-8")
+    triples = _labelled_blank_nodes(ontology_triples(ontology))
+    if extension == "nt":
+        return "".join(sorted(f"{t.subject} {t.predicate} {t.object} .\n" for t in triples)).encode("utf-8")
+    if extension == "rdf":
+        ordered = sorted(triples, key=str)
+        prefixes = {**ontology.prefixes, "sh": "http://www.w3.org/ns/shacl#", "owl": "http://www.w3.org/2002/07/owl#",
+                    "rdfs": "http://www.w3.org/2000/01/rdf-schema#"}
+        return pyoxigraph.serialize(ordered, format=pyoxigraph.RdfFormat.RDF_XML, prefixes=prefixes)
+    if extension == "jsonld":
+        from ..describe import as_tuples
+        from .jsonld import write_jsonld
+
+        return write_jsonld(as_tuples(triples), ontology)
+    raise KeyError(extension)
