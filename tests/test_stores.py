@@ -21,7 +21,6 @@ import pyoxigraph
 import pytest
 
 from dangjian.build import build
-from dangjian.kb import KnowledgeBase
 from dangjian.settings import Project
 from triplestores import RESULT_SET_MAX_ROWS, FlakyProxy, Virtuoso, differences, embedded_query, oxigraph_binary, remote_query, start_oxigraph
 
@@ -41,7 +40,8 @@ class Release:
     dist: Path
     graph: str
     triples: int
-    store: pyoxigraph.Store  # the embedded store, as `dangjian query` and `serve` see the build
+    store: pyoxigraph.Store  # the published graph (dangjian.nt) alone: what a push or a bulk load gives a store
+    # (`dangjian query` and `serve` add the vocabulary's labels; a store gets them by loading vocabulary.ttl)
 
     def push(self, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "dangjian", "push", *args], cwd=self.root, capture_output=True,
@@ -54,7 +54,9 @@ def make_release(root: Path, records: Path) -> Release:
     project = Project(root)
     report = build(project)
     manifest = json.loads((report.out / "manifest.json").read_text())
-    return Release(root, report.out, manifest["graph"], report.triples, KnowledgeBase(project).store)
+    store = pyoxigraph.Store()
+    store.bulk_load(path=str(report.out / "dangjian.nt"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    return Release(root, report.out, manifest["graph"], report.triples, store)
 
 
 @pytest.fixture(scope="module")
