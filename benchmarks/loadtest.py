@@ -34,9 +34,9 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from dangjian.kb import KnowledgeBase  # noqa: E402
+from dangjian.dataset.published import KnowledgeBase  # noqa: E402
 from dangjian.settings import Project  # noqa: E402
-from dangjian.sparql.catalogue import catalogue  # noqa: E402
+from dangjian.query.catalogue import catalogue  # noqa: E402
 
 SEARCH_WORDS = ["村", "书记", "补贴", "党建", "报酬", "安徽", "合肥", "示范", "经费", "社区", "黨組織書記", "補貼", "經費", "九龍崗鎮"]  # both scripts
 WEIGHTS = {"page": 3, "conneg": 3, "search": 2, "sparql": 2}

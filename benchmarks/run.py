@@ -36,7 +36,7 @@ import psutil
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from dangjian.synthetic import generate  # noqa: E402
+from dangjian.records.synthetic import generate  # noqa: E402
 
 
 # --- measuring ---------------------------------------------------------------------------------
@@ -230,7 +230,7 @@ def run_ours(root: Path, size: int) -> dict:
     # the bound, as before, made some records disagree with their quotes, and the rebuild fail).
     edits, edited_peak = [], 0
     for edited_file in sorted((root / "records" / "amounts").glob("*.yaml"))[:3]:
-        edited_file.write_text(edited_file.read_text(encoding="utf-8").replace("\nlabel: ", "\nlabel: 修订", 1), encoding="utf-8")
+        edited_file.write_text(edited_file.read_text(encoding="utf-8").replace("\n  zh-Hans: ", "\n  zh-Hans: 修订", 1), encoding="utf-8")
         edit_seconds, peak_of_edit, result = timed(dangjian + ["build", "-q"], root)
         if result.returncode != 0:
             raise SystemExit(f"rebuild failed:\n{result.stderr[-2000:]}")
@@ -273,7 +273,7 @@ def watch_edits(root: Path, edits: int = 3) -> tuple[list[float], int]:
         line_with("records: ")  # the first build (nothing changed, after the edits above)
         time.sleep(3)  # its check of every file, once quiet, done
         for edited_file in sorted((root / "records" / "amounts").glob("*.yaml"))[-edits:]:
-            text = edited_file.read_text(encoding="utf-8").replace("\nlabel: ", "\nlabel: 再改", 1)
+            text = edited_file.read_text(encoding="utf-8").replace("\n  zh-Hans: ", "\n  zh-Hans: 再改", 1)
             started = time.perf_counter()
             edited_file.write_text(text, encoding="utf-8")
             line = line_with(f"amounts/{edited_file.name}: published")

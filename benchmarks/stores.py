@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/stores.py [PROJECT]
 
 PROJECT is a built project folder (default: this checkout; run `dangjian build` first). For a
-larger one: generate records with dangjian.synthetic into a copy of the project and build it.
+larger one: generate records with dangjian.records.synthetic into a copy of the project and build it.
 """
 
 from __future__ import annotations

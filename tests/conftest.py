@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from dangjian.ontology import Ontology
-from dangjian.settings import Project
+from dangjian.model.ontology import Ontology
+from dangjian.settings import Project, configure_process
+
+configure_process()  # the tests are an entry point, as the command and the server are
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from dangjian.synthetic import generate
+from dangjian.records.synthetic import generate
 
 
 def consistent(dist: Path) -> str | None:

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from dangjian.cli import main
-from dangjian.load import yaml12
+from dangjian.records import yaml12
 
 HERE = Path(__file__).parent
 CASES = sorted(p for p in (HERE / "bad").iterdir() if p.is_dir())

@@ -7,7 +7,7 @@ import hashlib
 
 import pytest
 
-from dangjian.capture import LAYOUTS, UnknownLayout, clean, clean_file, layout_of, remove_readings
+from dangjian.text.capture import LAYOUTS, UnknownLayout, clean, clean_file, layout_of, remove_readings
 
 SOURCES = "records/sources"
 

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from dangjian.cli import main
 from dangjian.settings import Project
-from dangjian.sparql.catalogue import catalogue
+from dangjian.query.catalogue import catalogue
 
 REPO = Path(__file__).resolve().parent.parent
 EXPECTED = REPO / "tests" / "catalogue"

@@ -12,8 +12,8 @@ import pyoxigraph
 import pytest
 
 from dangjian.build import build
-from dangjian.load.records import load_records
-from dangjian.validate import validate_project
+from dangjian.records.loader import load_records
+from dangjian.build import validate_project
 
 BASE = "https://w3id.org/dangjian/"
 DJ = BASE + "ontology#"

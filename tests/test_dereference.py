@@ -12,7 +12,7 @@ import pyoxigraph
 import pytest
 
 from dangjian.build import build
-from dangjian.kb import KnowledgeBase
+from dangjian.dataset.published import KnowledgeBase
 from dangjian.serve.app import create_app
 
 from linked import ServerThread, free_port, get, install, linked_project
@@ -196,3 +196,13 @@ def test_home_page_has_a_dataset_block_and_downloads_that_resolve(host, project)
         response = get(host, path)
         assert response.status == 200, path
         assert len(response.body) == int(download["contentSize"].split()[0])
+
+
+@pytest.mark.parametrize("path", ["/no/such/page", "/doc/place/no-such-place.html", "/id/place/no-such-place"])
+def test_404_is_a_page_for_browsers_and_a_line_for_programs(host, path):
+    page = get(host, path, "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+    assert page.status == 404 and page.header("content-type").startswith("text/html")
+    assert 'href="/search"' in page.body.decode() and 'href="/sparql"' in page.body.decode()
+    line = get(host, path, "*/*")
+    assert line.status == 404 and line.header("content-type").startswith("text/plain")
+    assert line.body.decode().startswith("404 Not Found: ")

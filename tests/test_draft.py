@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 import yaml
 
-from dangjian.draft import make_draft, known_names
-from dangjian.ontology import Ontology
+from dangjian.assist.draft import make_draft, known_names
+from dangjian.model.ontology import Ontology
 from dangjian.search.domain import chinese_texts
 from dangjian.settings import Project
 
@@ -137,6 +137,23 @@ def test_new_names_are_drafted(repo):
     assert {f.key: f.value for f in per_village.fields}["per"] == "village"
 
 
+def test_every_draft_has_an_english_label(repo):
+    """Places get an English name from pinyin and level word; other labels an empty `en` to fill
+    in, which validation refuses as empty text until the curator writes one."""
+    text = "安徽省六安市长丰县下塘镇党委组织部署工作,每村补贴7.5万元,全镇共建成党群服务中心12个。"
+    draft = make_draft(text, "example-article", repo, known={}, existing={}, source_exists=False)
+    labels = {(r.kind, r.id): next(f for f in r.fields if f.key == "label") for r in draft.records}
+    assert all([e.key for e in label.entries] == ["zh-Hans", "en"] for label in labels.values())
+    english = {key: label.entries[1] for key, label in labels.items()}
+    places = {key[1]: e.value for key, e in english.items() if key[0] == "place"}
+    assert places["changfeng-county"] == "Changfeng County" and places["anhui"] == "Anhui Province"
+    assert places["luan"] == "Lu'an"
+    others = [e for key, e in english.items() if key[0] != "place"]
+    assert others and all(e.value == "" and e.comment.startswith("# suggestion: fill in the English label") for e in others)
+    amount = next(r for r in draft.of_kind("amount"))
+    assert yaml.safe_load(amount.yaml())["label"]["en"] == ""
+
+
 def test_command_prints_yaml_that_parses(tmp_path, repo):
     shutil.copytree(repo.ontology, tmp_path / "ontology")
     shutil.copytree(repo.records, tmp_path / "records")
@@ -150,9 +167,10 @@ def test_command_prints_yaml_that_parses(tmp_path, repo):
     assert amounts and all(d["draft"] is True and d["source"] == "huainan-net-2016-08-25-datong" for d in documents)
     pay = next(d for d in amounts if d.get("currency") == "CNY")
     assert pay["value"] == 3129 and pay["period"] == "month" and pay["as_written"] == "3129元"
-    # every suggested value is marked
+    # every suggested value is marked, the label's Chinese and English ones too
+    assert all(set(d["label"]) == {"zh-Hans", "en"} for d in documents)
     for line in result.stdout.splitlines():
-        if line.startswith(("value:", "unit:", "bound:", "quote:", "label:", "period:", "as_written:")):
+        if line.startswith(("value:", "unit:", "bound:", "quote:", "period:", "as_written:", "  zh-Hans:", "  en:")):
             assert line.endswith("# suggestion") or "# suggestion:" in line, line
 
 

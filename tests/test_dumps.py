@@ -43,7 +43,7 @@ def test_gzip_headers_carry_no_time_and_no_name(repo, tmp_path):
 def test_bulk_dumps_come_in_members_that_end_where_the_rule_says(repo, tmp_path):
     """Several members (so the stores' tests load multi-member files), each a run of whole records
     that ends after a record whose subject ends a member."""
-    from dangjian.publish.bulk import ends_member
+    from dangjian.build.bulk import ends_member
 
     report = build(repo, out=tmp_path / "dist")
     members = gzip_members((report.out / "dangjian.nt.gz").read_bytes())

@@ -7,8 +7,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dangjian.load.fastyaml import read_simple
-from dangjian.load.yaml12 import YamlError, parse
+from dangjian.records.fastyaml import read_simple
+from dangjian.records.yaml12 import YamlError, parse
 
 REPO = Path(__file__).resolve().parent.parent
 

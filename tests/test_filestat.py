@@ -8,13 +8,13 @@ import os
 import subprocess
 import sys
 
-from dangjian.filestat import file_facts
+from dangjian.build.filestat import file_facts
 
 # Run in a fresh interpreter: the fork is taken only when no other thread runs, which a test
 # process full of fixtures cannot promise.
 SCAN = """
 import json, os, sys
-import dangjian.filestat as filestat
+import dangjian.build.filestat as filestat
 filestat.FORK_FROM = int(sys.argv[2])
 forks = []
 real_fork = os.fork
@@ -54,7 +54,7 @@ def test_in_a_process_with_threads_the_scan_does_not_fork(tmp_path, monkeypatch)
     import threading
 
     (tmp_path / "r.yaml").write_text("id: r\n", encoding="utf-8")
-    monkeypatch.setattr("dangjian.filestat.FORK_FROM", 0)
+    monkeypatch.setattr("dangjian.build.filestat.FORK_FROM", 0)
     monkeypatch.setattr(os, "fork", lambda: (_ for _ in ()).throw(AssertionError("forked beside a thread")))
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
@@ -73,7 +73,7 @@ def test_in_a_process_with_threads_the_scan_does_not_fork(tmp_path, monkeypatch)
 def test_record_files_are_read_whole_at_every_size(tmp_path):
     """read_bytes asks for READ_SIZE bytes at a time and stops at a short read: files of none,
     one, exactly one and two reads' worth, and a byte either side, come back whole."""
-    from dangjian.load.records import READ_SIZE, read_bytes
+    from dangjian.records.loader import READ_SIZE, read_bytes
 
     for size in (0, 1, READ_SIZE - 1, READ_SIZE, READ_SIZE + 1, 2 * READ_SIZE, 3 * READ_SIZE + 7):
         path = tmp_path / f"{size}.yaml"
@@ -86,7 +86,7 @@ def test_record_files_the_same_whether_a_folder_is_plain_or_not(sandbox, ontolog
     """A folder of record files only is listed in C loops; one with anything else, name by name.
     Both give the same records, and a hidden file (even one named `.yaml`) or an editor's
     auto-save or backup is never one, nor a problem."""
-    from dangjian.load.records import record_files
+    from dangjian.records.loader import record_files
 
     places = sandbox.root / "records" / "places"
     plain, _ = record_files(sandbox.project, ontology)

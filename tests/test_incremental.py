@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 
 from dangjian.build import BuildFailed, build
-from dangjian.ontology import Ontology
+from dangjian.build.index import Memory
+from dangjian.model.ontology import Ontology
 from dangjian.settings import Project
-from dangjian.synthetic import generate
-from dangjian.publish.bulk import BULK_DUMPS
-from dangjian.validate import validate_project
+from dangjian.records.synthetic import generate
+from dangjian.build.bulk import BULK_DUMPS
+from dangjian.build import validate_project
 from test_dumps import gzip_members
 
 
@@ -38,7 +39,7 @@ EDITS = [
     ("note: {en: edited}\n", ""),
     ("value: 1100\n", "value: 1100.00\n"),
     ("year: 2013", "year: 2014"),
-    ("label: ", "label: 改"),
+    ("  zh-Hans: ", "  zh-Hans: 改"),
 ]
 
 
@@ -56,21 +57,20 @@ def member_size(request, monkeypatch):
     and removals fall at the ends of runs as well as inside them; and the index's changed rows
     kept apart until there are many, or written with all the rows after every few. The index a
     build writes is kept in memory for the next rebuild in the same process (as in `dangjian
-    build --watch`), or read back from its files each time (as by each `dangjian build`)."""
-    if request.param == "index read back each time":
-        monkeypatch.setattr("dangjian.incremental.BuildIndex._keep", lambda *args: None)
-        monkeypatch.setattr("dangjian.incremental._kept", {})
-    elif request.param != "as built":
-        monkeypatch.setattr("dangjian.publish.bulk.RECORDS_PER_MEMBER", 4)
-        monkeypatch.setattr("dangjian.incremental.CHANGES_KEPT_APART", 3)
+    build --watch`, in the Memory it holds), or read back from its files each time (as by each
+    `dangjian build`)."""
+    if request.param not in ("as built", "index read back each time"):
+        monkeypatch.setattr("dangjian.build.bulk.RECORDS_PER_MEMBER", 4)
+        monkeypatch.setattr("dangjian.build.index.CHANGES_KEPT_APART", 3)
     return request.param
 
 
 def test_rebuilds_equal_full_builds(project, tmp_path, member_size):
     rng = random.Random(5)
-    first = build(project)
+    memory = None if member_size == "index read back each time" else Memory()
+    first = build(project, memory=memory)
     assert first.changed is None  # the first build is a full one
-    again = build(project)
+    again = build(project, memory=memory)
     assert again.changed == 0  # nothing changed: dist/ is current
     records = project.root / "records"
     rows_file = project.cache / "build-index.rows"
@@ -83,7 +83,7 @@ def test_rebuilds_equal_full_builds(project, tmp_path, member_size):
         if action in ("edit", "two"):
             for path in rng.sample(files, 2 if action == "two" else 1):
                 text = path.read_text(encoding="utf-8")
-                old, new = next(((o, n) for o, n in rng.sample(EDITS, len(EDITS)) if o in text), ("label: ", "label: 新"))
+                old, new = next(((o, n) for o, n in rng.sample(EDITS, len(EDITS)) if o in text), ("  zh-Hans: ", "  zh-Hans: 新"))
                 path.write_text(text.replace(old, new, 1), encoding="utf-8")
         elif action == "add":
             source = rng.choice([f for f in files if f.parent.name == "amounts"])
@@ -99,7 +99,7 @@ def test_rebuilds_equal_full_builds(project, tmp_path, member_size):
             loose = [f for f in files if f.parent.name == "amounts" and f"previous: {f.stem}" not in referenced]
             rng.choice(loose).unlink()
         members_before = {name: set(gzip_members((project.dist / name).read_bytes())) for name in BULK_DUMPS}
-        report = build(project)
+        report = build(project, memory=memory)
         assert report.changed, f"step {step} ({action}) was not a quick rebuild"
         if action == "edit":  # one record's run compressed again, every other member copied
             for name in BULK_DUMPS:
@@ -150,21 +150,22 @@ def test_an_index_that_does_not_describe_the_gzip_members_means_a_full_build(pro
         members["dangjian.nt.gz"] = members["dangjian.nt.gz"][:-1]  # one member fewer than the runs
         connection.execute("update meta set value = ? where key = 'members'", (json.dumps(members),))
     amount = next((project.root / "records" / "amounts").glob("*.yaml"))
-    amount.write_text(amount.read_text(encoding="utf-8").replace("label: ", "label: 改", 1), encoding="utf-8")
+    amount.write_text(amount.read_text(encoding="utf-8").replace("  zh-Hans: ", "  zh-Hans: 改", 1), encoding="utf-8")
     assert build(project).changed is None
 
 
 def test_rows_out_of_subject_order_mean_a_full_build(project, tmp_path):
     """An index whose rows are not in subject order cannot be spliced from: the next build is a
     full one, and right (the rows' order is checked, not trusted)."""
-    from dangjian.incremental import BuildIndex
+    from dangjian.build.index import BuildIndex, Columns
 
     build(project)
     index = BuildIndex(project)
     meta = index.meta()
     columns = index.ordered_columns(meta)
-    index.write(meta, False, [column[1:] + column[:1] for column in columns])  # the first row moved last
+    moved = Columns(**{name: column[1:] + column[:1] for name, column in columns.as_dict().items()})
+    index.write(meta, False, moved)  # the first row moved last
     edited = sorted((project.root / "records" / "amounts").glob("*.yaml"))[0]
-    edited.write_text(edited.read_text(encoding="utf-8").replace("label: ", "label: 改", 1), encoding="utf-8")
+    edited.write_text(edited.read_text(encoding="utf-8").replace("  zh-Hans: ", "  zh-Hans: 改", 1), encoding="utf-8")
     assert build(project).changed is None
     assert files_of(project.root / "dist") == full_build(project, tmp_path)

@@ -15,10 +15,10 @@ import pyoxigraph
 import pytest
 import rdflib
 
-from dangjian.kb import KnowledgeBase
+from dangjian.dataset.published import KnowledgeBase
+from dangjian.query.formats import serialize
+from dangjian.query.run import execute
 from dangjian.serve.records import PublishedSite
-from dangjian.sparql.formats import serialize
-from dangjian.sparql.run import execute
 from triplestores import (Virtuoso, differences, embedded_query, jena_classpath, jena_select, oxigraph_binary, remote_query,
                           start_oxigraph)
 

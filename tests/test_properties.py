@@ -12,11 +12,13 @@ import pyoxigraph
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from dangjian.ontology import Ontology
-from dangjian.problems import Problem
-from dangjian.process import Processor, pack, unpack
-from dangjian.publish.jsonld import JsonLdWriter, jsonld_document
-from dangjian.publish.turtle import TurtleWriter
+from dangjian.model.ontology import Ontology
+from dangjian.model.problems import Problem
+from dangjian.build.workers import pack, unpack
+from dangjian.checks.run import record_check
+from dangjian.pipeline.process import Processor
+from dangjian.formats.jsonld import JsonLdWriter, jsonld_document
+from dangjian.formats.turtle import TurtleWriter
 
 REPO = Path(__file__).resolve().parent.parent
 ONTOLOGY = Ontology(REPO / "ontology")
@@ -55,7 +57,7 @@ def test_any_file_gives_problems_or_statements(tmp_path_factory, kind, entries, 
     content = yaml_text([("id", "x")] + entries).encode("utf-8")
     path.write_bytes(content + noise if raw else content)
     item = (path, ONTOLOGY.kinds[kind], "records/x.yaml")
-    done = Processor(ONTOLOGY, ONTOLOGY.output_prefixes)(item)
+    done = Processor(ONTOLOGY, ONTOLOGY.output_prefixes, record_check=record_check(ONTOLOGY))(item)
     assert all(isinstance(p, Problem) for p in done.problems)
     assert as_sent(unpack(pack([done]), [item])[0]) == as_sent(done)  # as a worker sends it back
     if done.record is not None and not done.problems:
@@ -83,7 +85,7 @@ def test_a_result_holding_what_marshal_cannot_write_is_sent_whole(tmp_path):
     folder.mkdir(parents=True)
     item = (folder / "x.yaml", ONTOLOGY.kinds["place"], "records/places/x.yaml")
     item[0].write_text("id: x\nlabel: 某地\n", encoding="utf-8")
-    done = Processor(ONTOLOGY, ONTOLOGY.output_prefixes)(item)
+    done = Processor(ONTOLOGY, ONTOLOGY.output_prefixes, record_check=record_check(ONTOLOGY))(item)
     done.record.data["when"] = datetime.date(2016, 8, 25)  # no YAML reader here makes one; a later one might
     marshalled, _data = packed = pack([done])
     assert not marshalled

@@ -14,9 +14,9 @@ from rdflib.compare import isomorphic
 
 import shutil
 
-from dangjian.publish import dist as dist_module
+from dangjian.build import staging as dist_module
 from dangjian.build import BuildFailed, build
-from dangjian.validate.shacl import run_pyshacl
+from dangjian.checks.shacl import run_pyshacl
 
 rdflib.NORMALIZE_LITERALS = False
 

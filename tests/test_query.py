@@ -1,7 +1,7 @@
 """`dangjian query` on a real build: the table (Chinese aligned, IRIs shortened, long cells cut),
 the standard formats read back by a real parser, graphs as Turtle and JSON-LD, syntax errors at
 their line and column, and clear errors for an unknown question or a missing build. Also the
-module API the HTTP endpoint reuses (dangjian.sparql.run, dangjian.sparql.formats)."""
+module API the HTTP endpoint reuses (dangjian.query.run, dangjian.query.formats)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from click.testing import CliRunner
 from pyld import jsonld
 
 from dangjian.cli import main
-from dangjian.kb import KnowledgeBase
-from dangjian.sparql import formats
-from dangjian.sparql.run import QuerySyntaxError, execute
+from dangjian.dataset.published import KnowledgeBase
+from dangjian.query import formats
+from dangjian.query.run import QuerySyntaxError, execute
 
 PLACES = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX dj: <https://w3id.org/dangjian/ontology#>
@@ -278,7 +278,7 @@ def test_describe_prints_the_records_statements(built_kb):
     result = run(built_kb, "DESCRIBE place:henan")
     assert result.exit_code == 0, result.stderr
     assert 'place:henan\n    a schema:AdministrativeArea ;' in result.stdout
-    assert 'skos:prefLabel "河南省"@zh-hans .' in result.stdout
+    assert 'skos:prefLabel "Henan Province"@en ,\n        "河南省"@zh-hans ;\n    wdt:P442 "410000" .' in result.stdout
 
 
 def test_a_query_that_fails_while_evaluated_exits_1(built_kb):
@@ -289,8 +289,8 @@ def test_a_query_that_fails_while_evaluated_exits_1(built_kb):
 
 
 def test_the_api_refuses_federated_queries_unless_allowed(store):
-    from dangjian.sparql.querytext import uses_service
-    from dangjian.sparql.run import QueryRefused
+    from dangjian.query.querytext import uses_service
+    from dangjian.query.run import QueryRefused
 
     with pytest.raises(QueryRefused):
         execute(store, "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")

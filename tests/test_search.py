@@ -11,10 +11,10 @@ import sys
 import pytest
 
 from dangjian.build import build
-from dangjian.kb import KnowledgeBase
+from dangjian.dataset.published import KnowledgeBase
 from dangjian.search.domain import generate
 from dangjian.search.index import SearchIndex
-from dangjian.search.normalise import search_form, simplified
+from dangjian.text.normalise import search_form, simplified
 from dangjian.search.segment import GENERATED_FILE, Segmenter
 from dangjian.settings import Project
 
@@ -27,9 +27,11 @@ QUERIES = [
                                   "measure/village-cadre-pay-change"]),
     ("宿州市委书记", "宿州市委書記", ["post/suzhou-party-secretary"]),
     ("党建示范带", "黨建示範帶", ["policy/datong-demonstration-belts", "policy/dongshan-east-road-demonstration-belt",
-                                  "policy/national-road-206-demonstration-belt"]),
+                                  "policy/national-road-206-demonstration-belt", "measure/demonstration-belts"]),
     ("安徽日报", "安徽日報", ["organisation/anhui-daily", "source/anhui-daily-2015-07-10-suzhou"]),
-    ("空壳村", "空殼村", ["amount/hefei-empty-shell-villages", "amount/hefei-2014-empty-shell-villages"]),
+    ("空壳村", "空殼村", ["amount/hefei-empty-shell-villages", "amount/hefei-2014-empty-shell-villages",
+                          "amount/hefei-empty-shell-income-threshold", "measure/empty-shell-villages",
+                          "measure/empty-shell-village-income-threshold"]),
     ("强基工程", "強基工程", ["policy/nanyang-strong-foundations-project"]),
     ("基层组织建设年", "基層組織建設年", ["policy/grassroots-organisation-building-year"]),
 ]
@@ -119,6 +121,15 @@ def test_expected_records_come_first(index, script, simplified_query, traditiona
 def test_either_script_gives_the_same_list(index, simplified_query, traditional_query, _expected):
     a, b = index.search(simplified_query, limit=None), index.search(traditional_query, limit=None)
     assert [(h.uri, round(h.score, 9)) for h in a] == [(h.uri, round(h.score, 9)) for h in b]
+
+
+def test_english_labels_are_searched_apart(index):
+    """An English query finds records by their English labels; English texts are a field of their
+    own, so they do not dilute the Chinese labels' scores."""
+    found = ids(index.search("empty-shell villages", limit=3))
+    assert "measure/empty-shell-villages" in found
+    hit = index.search("Jiulonggang Town", limit=1)[0]
+    assert hit.id == "jiulonggang-town" and hit.field == "label" and hit.label == "九龙岗镇"
 
 
 def test_party_secretary_in_both_scripts(index):

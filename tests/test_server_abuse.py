@@ -136,7 +136,7 @@ def test_the_word_service_elsewhere_is_fine(client):
 
 def test_even_a_worker_asked_directly_cannot_reach_the_network(served_project, outside):
     """Below the endpoint's check: a query worker can open no socket once its graph is loaded."""
-    from dangjian.kb import KnowledgeBase
+    from dangjian.dataset.published import KnowledgeBase
     from dangjian.serve.limits import Limits
     from dangjian.serve.workers import Job, QueryPool
 
@@ -379,7 +379,7 @@ def test_an_error_in_a_route_is_a_plain_500(served_project):
     the log only)."""
     from starlette.routing import Route
 
-    from dangjian.kb import KnowledgeBase
+    from dangjian.dataset.published import KnowledgeBase
     from dangjian.serve.app import create_app
 
     async def broken(request):
@@ -416,7 +416,7 @@ def test_the_server_log_has_no_traceback_either(served):
     ("# DROP ALL\nASK {}", False),
 ])
 def test_what_counts_as_an_update(text, update):
-    from dangjian.sparql import querytext
+    from dangjian.query import querytext
 
     assert querytext.is_update(text) is update
 
@@ -434,6 +434,6 @@ def test_what_counts_as_an_update(text, update):
     ("SELECT * { ?s ?p '''\nSERVICE <http://x/> { }\n''' }", False),
 ])
 def test_what_counts_as_service(text, service):
-    from dangjian.sparql import querytext
+    from dangjian.query import querytext
 
     assert querytext.uses_service(text) is service

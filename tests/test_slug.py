@@ -9,7 +9,8 @@ import sys
 
 import pytest
 
-from dangjian.text.slug import readings, suggest
+from dangjian.assist.slug import suggest
+from dangjian.text.pinyin import readings
 
 # The curated place ids follow the rule: the command would have suggested them.
 CURATED = {"九龙岗镇": "jiulonggang-town", "大通区": "datong-district", "南召县": "nanzhao-county",

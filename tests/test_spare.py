@@ -9,7 +9,7 @@ import shutil
 
 from dangjian.build import build
 from dangjian.settings import Project
-from dangjian.synthetic import generate
+from dangjian.records.synthetic import generate
 
 
 def project(tmp_path, repo) -> Project:
@@ -21,7 +21,7 @@ def project(tmp_path, repo) -> Project:
 
 def relabel(project: Project, step: int) -> None:
     amount = sorted((project.records / "amounts").glob("*.yaml"))[step]
-    amount.write_text(amount.read_text(encoding="utf-8").replace("\nlabel: ", "\nlabel: 改", 1), encoding="utf-8")
+    amount.write_text(amount.read_text(encoding="utf-8").replace("\n  zh-Hans: ", "\n  zh-Hans: 改", 1), encoding="utf-8")
 
 
 def test_the_spare_is_the_build_before_last_and_its_files_are_reused(tmp_path, repo):

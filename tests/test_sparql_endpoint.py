@@ -15,8 +15,8 @@ import httpx
 import pyoxigraph
 import pytest
 
-from dangjian.kb import KnowledgeBase
-from dangjian.sparql.catalogue import catalogue
+from dangjian.dataset.published import KnowledgeBase
+from dangjian.query.catalogue import catalogue
 
 RESULTS = pyoxigraph.QueryResultsFormat
 RDF = pyoxigraph.RdfFormat

@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 SCRIPT = """
-from dangjian.suggest import Suggester
+from dangjian.text.suggest import Suggester
 ids = [f"place-{i}" for i in range(6000) if i not in (1472, 3472, 5472)]
 s = Suggester(ids)
 print(s.nearest("place-3472"), s.nearest("place-5472"), s.nearest("place-1472"))

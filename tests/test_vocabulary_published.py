@@ -15,7 +15,7 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from dangjian import cite
+from dangjian.dataset import cite
 
 DJ = "https://w3id.org/dangjian/ontology#"
 PARSE = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt", "rdf": "xml"}

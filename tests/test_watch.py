@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from dangjian import incremental
-from dangjian.ontology import Ontology
-from dangjian.process import PARALLEL_FROM
-from dangjian.synthetic import generate
-from dangjian.watch import WatchedSignatures, Watch, watch_paths
+from dangjian.build import index as incremental
+from dangjian.model.ontology import Ontology
+from dangjian.build.workers import PARALLEL_FROM
+from dangjian.records.synthetic import generate
+from dangjian.build.watch import WatchedSignatures, Watch, watch_paths
 from test_incremental import files_of, full_build
 
 WAIT = 120  # seconds for any one line: a loaded CI machine is slow, a hung watcher is not
@@ -93,7 +93,8 @@ def test_watch_rebuilds_each_edit_as_a_full_build_would(sandbox, tmp_path):
 
         # A new record: not a plain edit, so the files are scanned before the rebuild.
         new = sandbox.root / "records" / "places" / "watched-town.yaml"
-        new.write_text("id: watched-town\nlabel:\n  zh-Hans: 看守镇\nlevel: township\nwithin: anhui\n"
+        new.write_text("id: watched-town\nlabel:\n  zh-Hans: 看守镇\n  en: Kanshou Town\nlevel: township\nwithin: anhui\n"
+                       "no_division_code: not-in-code-list\ndivision_code_note: {en: made up}\n"
                        "source: anhui-daily-2015-07-10-suzhou\n", encoding="utf-8")
         watcher.wait_for("records/places/watched-town.yaml: published dist/")
         assert "/watched-town>" in (sandbox.root / "dist" / "dangjian.nt").read_text(encoding="utf-8")
@@ -118,10 +119,10 @@ def test_a_change_no_event_told_is_found_by_the_scan(sandbox):
     assert built[-1].changed == 1
     assert "untold" in (sandbox.root / "dist" / "dangjian.nt").read_text(encoding="utf-8")
     # The rows it wrote stay in memory for the next rebuild, under the tokens the index names.
-    index = incremental.BuildIndex(sandbox.project)
+    index = incremental.BuildIndex(sandbox.project, watch.memory)
     meta = index.meta()
-    assert incremental._kept[index.path][0] == (meta["rows"], meta["changes"])
-    assert index.ordered_columns(meta) is incremental._kept[index.path][1]
+    assert watch.memory.tokens == (meta["rows"], meta["changes"])
+    assert index.ordered_columns(meta) is watch.memory.columns
 
 
 def processes_in(folder: Path) -> set[int]:

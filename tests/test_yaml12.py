@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from dangjian.load.yaml12 import Mark, YamlError, parse
+from dangjian.records.yaml12 import Mark, YamlError, parse
 
 
 def problems_of(text: bytes):
@@ -75,7 +75,7 @@ def test_several_problems_in_one_file_come_together():
 
 
 def test_file_over_the_size_limit():
-    from dangjian.load import yaml12
+    from dangjian.records import yaml12
 
     assert problems_of(b"a: " + b"x" * yaml12.MAX_FILE_BYTES) == [
         (1, 1, "", f"file is {yaml12.MAX_FILE_BYTES + 3:,} bytes, over the limit of {yaml12.MAX_FILE_BYTES:,} for one record")

@@ -10,6 +10,7 @@ import sys
 import click
 
 from .. import __version__
+from ..settings import configure_process
 
 # name -> module in dangjian.cli and the command in it, in the order `--help` lists them.
 COMMANDS = {
@@ -25,6 +26,7 @@ COMMANDS = {
     "search": "search:search_command",
     "slug": "slug:slug_command",
     "draft": "draft:draft_command",
+    "divisions": "divisions:divisions_command",
 }
 
 
@@ -48,13 +50,14 @@ def main() -> None:
     Run inside a checkout (or set DANGJIAN_ROOT). Exit codes: 0 success, 1 invalid records
     or a failed task, 2 a usage error.
     """
+    configure_process()
 
 
 def run() -> None:
     """The `dangjian` command itself (the tests call :data:`main` in their own process). Once a
     command that asked for it is done and its output flushed, the process ends at once, as mypy
     does: a build of 100,000 records leaves millions of objects, and freeing them one by one
-    would only add a second before the system takes back the memory whole."""
+    would only delay the end, when the system takes back the memory whole anyway."""
     try:
         main.main(prog_name="dangjian")
     except SystemExit as done:

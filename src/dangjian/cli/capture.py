@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..capture import UnknownLayout, clean_file, layout_of, sha256
-from ..load.companions import CAPTURE_SUFFIX, TEXT_SUFFIX
+from ..text.capture import UnknownLayout, clean_file, layout_of, sha256
+from ..records.companions import CAPTURE_SUFFIX, TEXT_SUFFIX
 from .common import err
 
 
@@ -24,7 +24,7 @@ def clean_command(captures: tuple[Path, ...], write: bool) -> None:
     """Print the article each CAPTURE carries, without the site's noise (navigation, notices,
     footers, pinyin readings, garbled lines), line for line and in its own script.
 
-    The page layouts known are described in dangjian.capture.LAYOUTS. With --write, the text
+    The page layouts known are described in dangjian.text.capture.LAYOUTS. With --write, the text
     goes to the record's companion file, the one validation checks quotes against.
     """
     failed = False

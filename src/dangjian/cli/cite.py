@@ -6,8 +6,8 @@ import datetime
 
 import click
 
-from .. import cite
-from ..describe import Graph
+from ..dataset import cite
+from ..dataset.graph import Graph
 from .common import err, find_project, open_build
 
 

@@ -9,7 +9,7 @@ import click
 from ..settings import Project
 
 if TYPE_CHECKING:
-    from ..kb import KnowledgeBase
+    from ..dataset.published import KnowledgeBase
 
 
 def find_project() -> Project:
@@ -25,7 +25,7 @@ def err(message: str) -> None:
 
 def open_build(project: Project) -> KnowledgeBase:
     """The published build (dist/), or exit 1 saying what to run."""
-    from ..kb import KnowledgeBase, NotBuilt  # here: commands that need no build start quicker
+    from ..dataset.published import KnowledgeBase, NotBuilt  # here: commands that need no build start quicker
 
     try:
         return KnowledgeBase(project)

@@ -6,8 +6,9 @@ import json
 
 import click
 
-from ..diff import DiffError, diff
-from ..ontology import Ontology
+from ..build.validate import validate_project
+from ..dataset.diff import DiffError, diff
+from ..model.ontology import Ontology
 from .common import err, find_project
 
 
@@ -21,7 +22,8 @@ def diff_command(old: str, new: str, output_format: str) -> None:
     changed. Exits 0 whether or not there are differences, 1 when a version cannot be read."""
     project = find_project()
     try:
-        result = diff(project, Ontology(project.ontology), old, new)
+        ontology = Ontology(project.ontology)
+        result = diff(project, ontology, old, new, lambda: validate_project(project, ontology))
     except DiffError as error:
         err(str(error))
         raise SystemExit(1) from None

@@ -19,13 +19,15 @@ from .common import err, find_project
 @click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
 def draft_command(source_text: Path, source_id: str | None, write_dir: Path | None, fmt: str) -> None:
     """Read SOURCE_TEXT (an article's cleaned text, UTF-8) and print draft records: every amount
-    (quote, value, unit, bound, period), the organisations and places it names, and keywords.
+    (quote, value, unit, bound, period), the organisations and places it names, and keywords; with
+    the code list installed (`make divisions`), each place's division code and the places above it.
 
     Each suggested value is marked `# suggestion`, and each record `draft: true`, which `dangjian
     validate` refuses until a curator has reviewed the record and deleted that line.
     """
-    from ..draft import known_names, make_draft, write_drafts
-    from ..ontology import Ontology
+    from ..assist.draft import known_names, make_draft, place_codes_of, write_drafts
+    from ..divisions.store import open_divisions
+    from ..model.ontology import Ontology
     from .slug import existing_labels
 
     project = find_project()
@@ -41,8 +43,10 @@ def draft_command(source_text: Path, source_id: str | None, write_dir: Path | No
         raise click.BadParameter(f"`{source_id}` is not a record id (lowercase ASCII letters, digits and hyphens)",
                                  param_hint="--source-id")
     existing = existing_labels(project)
+    divisions = open_divisions(project, ontology)
     draft = make_draft(text, source_id, project, existing=existing, known=known_names(project, ontology),
-                       source_exists=f"source/{source_id}" in existing)
+                       source_exists=f"source/{source_id}" in existing, divisions=divisions,
+                       place_codes=place_codes_of(project, ontology))
     if write_dir is not None:
         try:
             written = write_drafts(draft, write_dir)

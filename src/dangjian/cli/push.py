@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 import click
 
-from ..kb import DUMP
+from ..dataset.published import DUMP
 from ..remote.batches import read_ntriples
 from ..remote.http import ChallengeAuth, Http, Retry
 from ..remote.push import MOVE_TIMEOUT, PROTOCOLS, PushFailed, push

@@ -39,15 +39,15 @@ def query_command(query: str | None, file, list_: bool, fmt: str | None, width: 
     an error while evaluating it) or there is no build; 2 a usage error (no query, an unknown
     question, a format that does not fit the answer).
     """
-    from ..sparql import catalogue as catalogue_module
+    from ..query import catalogue as catalogue_module
 
     project = find_project()
     if list_:
         if query or file:
             raise click.UsageError("--list takes no query")
         entries = catalogue_module.catalogue(project)
-        from ..sparql.formats import pad
-        from ..sparql.run import display_width
+        from ..query.formats import pad
+        from ..query.run import display_width
 
         longest = max((display_width(q.name) for q in entries), default=0)
         for entry in entries:
@@ -58,7 +58,7 @@ def query_command(query: str | None, file, list_: bool, fmt: str | None, width: 
     if not query and not file:
         raise click.UsageError("give a query, a catalogue name (see --list), or -f FILE")
 
-    from ..sparql import formats
+    from ..query import formats
 
     if fmt is not None and not formats.known(fmt):
         raise click.UsageError(f"unknown format `{fmt}`; known: {', '.join(formats.FORMAT_NAMES)}")
@@ -68,7 +68,7 @@ def query_command(query: str | None, file, list_: bool, fmt: str | None, width: 
     elif NAME.match(query.strip()):
         found = catalogue_module.find(project, query.strip())
         if found is None:
-            from ..suggest import Suggester
+            from ..text.suggest import Suggester
 
             names = [q.name for q in catalogue_module.catalogue(project)]
             close = Suggester(names).nearest(query.strip().removesuffix(".rq"))
@@ -78,7 +78,7 @@ def query_command(query: str | None, file, list_: bool, fmt: str | None, width: 
     else:
         text, origin = query, None
 
-    from ..sparql.run import QueryEvaluationError, QuerySyntaxError, execute
+    from ..query.run import QueryEvaluationError, QuerySyntaxError, execute
 
     kb = open_build(project)
     # Catalogue questions are complete as written (other stores run them too); others may lean
@@ -89,7 +89,7 @@ def query_command(query: str | None, file, list_: bool, fmt: str | None, width: 
         write(results, fmt, kb, width)  # the answer is lazy: it may fail while written too
     except QuerySyntaxError as error:
         if error.prefix is not None:
-            from ..suggest import Suggester
+            from ..text.suggest import Suggester
 
             close = Suggester(kb.ontology.output_prefixes).nearest(error.prefix)
             if close:
@@ -102,7 +102,7 @@ def query_command(query: str | None, file, list_: bool, fmt: str | None, width: 
 
 
 def write(results, fmt: str | None, kb, width: int) -> None:
-    from ..sparql import formats
+    from ..query import formats
 
     if fmt is None or fmt.lower() == "table":
         if results.kind == "graph":

@@ -6,9 +6,10 @@ import datetime
 
 import click
 
-from ..build import BuildFailed, build
-from ..problems import count_line, render_text
-from ..releases import MANIFEST, RELEASES, releases, valid_version, version_key, write_release_manifest
+from ..build.full import BuildFailed, build
+from ..model.problems import count_line, render_text
+from ..dataset.releases import valid_version, write_release_manifest
+from ..records.releases import MANIFEST, RELEASES, releases, version_key
 from .common import err, find_project
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..problems import count_line, render_json, render_text
-from ..validate import validate_project
+from ..model.problems import count_line, render_json, render_text
+from ..build.validate import validate_project
 from . import exit_at_once
 from .common import err, find_project
 
@@ -41,5 +41,17 @@ def validate_command(paths: tuple[Path, ...], output_format: str) -> None:
         click.echo(render_json(verdict.problems, checked), nl=False)
     else:
         click.echo(render_text(verdict.problems), nl=False)
+        if not divisions_installed(project):
+            err("division codes not checked against their code list: it is not installed (make divisions)")
         err(count_line(verdict.problems, checked))
     raise SystemExit(1 if verdict.problems else 0)
+
+
+def divisions_installed(project) -> bool:
+    from ..divisions.store import open_divisions
+    from ..model.ontology import Ontology
+
+    divisions = open_divisions(project, Ontology(project.ontology))
+    if divisions is not None:
+        divisions.close()
+    return divisions is not None

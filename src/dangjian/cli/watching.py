@@ -7,14 +7,14 @@ import time
 
 import click
 
-from ..build import BuildFailed, BuildReport
-from ..problems import count_line, render_text
+from ..build.report import BuildFailed, BuildReport
+from ..model.problems import count_line, render_text
 from ..settings import Project
 from .common import err
 
 
 def watch_and_report(project: Project, quiet: bool) -> None:
-    from ..watch import Watch
+    from ..build.watch import Watch
 
     def now() -> str:
         return time.strftime("%H:%M:%S")

@@ -1,7 +1,8 @@
 """Word search over the published knowledge base, in either script, and the tools around it:
 the domain dictionary jieba segments with, the drafting assistant and slug suggestions.
 
-- normalise.py: OpenCC ``tw2s`` (Traditional to Simplified, characters and variants only);
+- text/normalise.py (beside the checks, which compare names too): OpenCC ``tw2s`` (Traditional to
+  Simplified, characters and variants only);
 - segment.py: jieba with the project's cache folder and the domain dictionary;
 - dictionary/: ``terms.txt`` (kept by hand) and ``generated.txt`` (from the records' labels);
 - index.py: BM25F over labels, descriptions, quotes and source titles of the published graph;

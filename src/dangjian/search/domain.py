@@ -15,32 +15,20 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..load.records import load_records
-from ..ontology import Ontology
+from ..records.loader import load_records
+from ..model.ontology import Ontology
 from ..settings import Project
-from .normalise import search_form
+from ..text.normalise import chinese_texts, search_form
 from .segment import GENERATED_FILE
 
 # The kinds whose names are words, and the part-of-speech tag jieba gives them.
 TAGS = {"place": "ns", "organisation": "nt", "policy": "nz"}  # in this order: a place name stays ns
 LABEL_KEYS = ("label", "alt_label")  # YAML keys (ontology/context.jsonld maps them)
-CHINESE = ("zh-Hans", "zh-Hant")
 PLACE_LEVEL_WORDS = ("自治区", "社区", "省", "市", "区", "县", "镇", "乡", "村", "街道")
 _PIECES = re.compile(r"[\u3400-\u9fff0-9A-Za-z]+")
 MAX_WORD = 20
 HEADER = ("# Generated from the records' labels by `dangjian search --update-dictionary`: do not edit.\n"
           "# Organisations nt, places ns, policies nz. Hand-kept terms are in terms.txt.\n")
-
-
-def chinese_texts(value, default_language: str | None = "zh-Hans") -> list[str]:
-    """The Chinese texts of a text key's value: a string, a list, or a language map."""
-    if isinstance(value, str):
-        return [value] if default_language in CHINESE else []
-    if isinstance(value, list):
-        return [t for v in value for t in chinese_texts(v, default_language)]
-    if isinstance(value, dict):
-        return [t for lang, v in value.items() if lang in CHINESE for t in chinese_texts(v, lang)]
-    return []
 
 
 def words_of(label: str, kind: str) -> list[str]:

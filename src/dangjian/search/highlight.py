@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .normalise import search_form
+from ..text.normalise import search_form
 
 SNIPPET_CHARS = 120
 CONTEXT_BEFORE = 30

@@ -4,7 +4,9 @@ Documents are the published records (tombstones left out), read from the build i
 :attr:`KnowledgeBase.store` with SPARQL. Which predicates make each field comes from the YAML keys
 named in ``FIELDS``, looked up in ontology/context.jsonld. Texts are put in their search form
 (Simplified script) and cut by the project's jieba; so a Traditional query finds Simplified
-records and the reverse.
+records and the reverse. English texts (every record's English label, English notes) make a field
+of their own beside each field (``label:en``), with the same weight: a Chinese word never occurs in
+them, so their length does not dilute the Chinese texts' scores, and an English query finds them.
 
 The index is kept in ``.cache/search/`` under a key made of the build's manifest, the domain
 dictionary and this module's ``VERSION``: a new build or dictionary makes a new index.
@@ -20,12 +22,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..kb import KnowledgeBase
+from ..dataset.published import KnowledgeBase
 from .highlight import Snippet, snippet
-from .normalise import search_form
+from ..text.normalise import search_form
 from .segment import Segmenter
 
-VERSION = 1  # of the index format and tokens: change it when either changes
+VERSION = 2  # of the index format and tokens: change it when either changes
 # field -> (YAML keys whose values it holds, weight). Labels weigh most.
 FIELDS: dict[str, tuple[tuple[str, ...], float]] = {
     "label": (("label", "alt_label"), 3.0),
@@ -38,6 +40,16 @@ EXACT_LABEL_BONUS, IN_LABEL_BONUS, IN_TEXT_BONUS = 0.5, 0.25, 0.1
 K1 = 1.2
 B = 0.75
 LANGUAGE_ORDER = ("zh-hans", "zh-hant", "zh", "", "en")  # Oxigraph gives tags in lowercase
+ENGLISH = ":en"  # the suffix of a field's English texts
+
+
+def field_names() -> list[str]:
+    """Every field, each followed by its English one."""
+    return [name + suffix for name in FIELDS for suffix in ("", ENGLISH)]
+
+
+def weight_of(name: str) -> float:
+    return FIELDS[name.removesuffix(ENGLISH)][1]
 
 
 @dataclass
@@ -64,6 +76,22 @@ class Hit:
         return {"uri": self.uri, "kind": self.kind, "id": self.id, "label": self.label, "score": round(self.score, 4),
                 "field": self.field, "snippet": self.snippet.text, "highlights": [list(s) for s in self.snippet.spans],
                 "snippet_marked": self.snippet.marked(), "matched": list(self.matched)}
+
+
+@dataclass
+class Results:
+    """A query's ranked matches: ``total`` of them, made into hits a page at a time."""
+
+    index: "SearchIndex"
+    ranked: list[tuple[int, float, list[str]]]  # document number, score, matched words
+
+    @property
+    def total(self) -> int:
+        return len(self.ranked)
+
+    def hits(self, offset: int = 0, limit: int | None = None) -> list[Hit]:
+        chosen = self.ranked[offset:] if limit is None else self.ranked[offset:offset + limit]
+        return [self.index.hit(number, score, words) for number, score, words in chosen]
 
 
 def cache_folder(kb: KnowledgeBase) -> Path:
@@ -95,10 +123,10 @@ def read_documents(kb: KnowledgeBase) -> list[Document]:
         doc = docs.get(subject)
         if doc is None:
             doc = docs[subject] = Document(subject, kind, record_id, record_id)
-        name = predicates[predicate]
+        language = (literal.language or "").lower()
+        name = predicates[predicate] + (ENGLISH if language == "en" or language.startswith("en-") else "")
         doc.texts.setdefault(name, []).append(literal.value)
         if predicate == label_predicate:
-            language = (literal.language or "").lower()
             rank = LANGUAGE_ORDER.index(language) if language in LANGUAGE_ORDER else len(LANGUAGE_ORDER)
             labels[subject].append((rank, literal.value))
     for subject, doc in docs.items():
@@ -117,7 +145,7 @@ class SearchIndex:
         self.lengths = lengths  # per document: field -> number of tokens
         self.segmenter = segmenter
         n = len(documents)
-        self.average = {name: (sum(l.get(name, 0) for l in lengths) / n if n else 0.0) or 1.0 for name in FIELDS}
+        self.average = {name: (sum(l.get(name, 0) for l in lengths) / n if n else 0.0) or 1.0 for name in field_names()}
 
     # --- making ------------------------------------------------------------------------------
 
@@ -185,7 +213,11 @@ class SearchIndex:
     def query_terms(self, query: str) -> list[str]:
         return list(dict.fromkeys(self.segmenter.tokens(query)))
 
-    def search(self, query: str, kind: str | None = None, limit: int | None = 10) -> list[Hit]:
+    def search(self, query: str, kind: str | None = None, limit: int | None = 10, offset: int = 0) -> list[Hit]:
+        return self.results(query, kind).hits(offset, limit)
+
+    def results(self, query: str, kind: str | None = None) -> "Results":
+        """Every record the query finds, ranked; hits are made (with their snippets) a page at a time."""
         terms = self.query_terms(query)
         scores: dict[int, float] = defaultdict(float)
         matched: dict[int, list[str]] = defaultdict(list)
@@ -196,7 +228,7 @@ class SearchIndex:
                 if kind and doc.kind != kind:
                     continue
                 length = self.lengths[number]
-                weighted = sum(FIELDS[name][1] * tf / (1 - B + B * length.get(name, 0) / self.average[name])
+                weighted = sum(weight_of(name) * tf / (1 - B + B * length.get(name, 0) / self.average[name])
                                for name, tf in tfs.items())
                 scores[number] += idf * weighted / (K1 + weighted)
                 matched[number].append(term)
@@ -205,33 +237,31 @@ class SearchIndex:
             for number in scores:
                 scores[number] *= 1 + self.phrase_bonus(self.documents[number], phrase)
         ranked = sorted(scores, key=lambda d: (-round(scores[d], 9), self.documents[d].uri))
-        if limit is not None:
-            ranked = ranked[:limit]
-        return [self.hit(number, scores[number], matched[number]) for number in ranked]
+        return Results(self, [(number, scores[number], matched[number]) for number in ranked])
 
     @staticmethod
     def phrase_bonus(doc: Document, phrase: str) -> float:
         """The query written as it stands: as a whole label, inside a label, or inside another field."""
-        labels = [search_form(t) for t in doc.texts.get("label", ())]
+        labels = [search_form(t) for name in ("label", "label" + ENGLISH) for t in doc.texts.get(name, ())]
         if phrase in labels:
             return EXACT_LABEL_BONUS
         if any(phrase in label for label in labels):
             return IN_LABEL_BONUS
-        if any(phrase in search_form(t) for name, texts in doc.texts.items() if name != "label" for t in texts):
+        if any(phrase in search_form(t) for name, texts in doc.texts.items() if not name.startswith("label") for t in texts):
             return IN_TEXT_BONUS
         return 0.0
 
     def hit(self, number: int, score: float, words: list[str]) -> Hit:
         doc = self.documents[number]
         best, best_weight = None, -1.0
-        for name, (_keys, weight) in FIELDS.items():
+        for name in field_names():
             for text in doc.texts.get(name, ()):
                 found = snippet(text, words)
                 covered = sum(e - s for s, e in found.spans)
                 # The label is shown anyway: another field is the snippet when it matches as much.
                 value = covered * (1.0 if name != "label" else 0.99)
                 if value > best_weight:
-                    best, best_weight = (name, found), value
+                    best, best_weight = (name.removesuffix(ENGLISH), found), value
         if best is None:
             best = ("label", snippet(doc.label, words))
         return Hit(doc.uri, doc.kind, doc.id, doc.label, score, best[0], best[1], tuple(words))

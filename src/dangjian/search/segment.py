@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from .normalise import search_form
+from ..text.normalise import search_form
 
 DICTIONARY = Path(__file__).parent / "dictionary"
 TERMS_FILE = DICTIONARY / "terms.txt"  # kept by hand

@@ -10,9 +10,11 @@ from starlette.middleware import Middleware
 from starlette.datastructures import MutableHeaders
 from starlette.middleware.cors import CORSMiddleware
 
-from ..kb import KnowledgeBase
+from ..dataset.published import KnowledgeBase
 from .guards import BodyLimit, PathGuard, ReadOnly, server_error
 from .limits import Limits
+from .notfound import unknown_path
+from ..settings import configure_process
 
 # Each module's routes(kb) contributes its endpoints; order matters only for overlapping paths.
 # A module may also define ``async startup(app)`` and ``async shutdown(app)`` (run by the lifespan).
@@ -34,6 +36,7 @@ CORS_EXPOSED = ["ETag", "Link", "Location", "Retry-After", "Vary"]
 
 
 def create_app(kb: KnowledgeBase, limits: Limits | None = None) -> Starlette:
+    configure_process()  # the server is an entry point of its own (uvicorn may make the app)
     modules = [importlib.import_module(f"{__package__}.{name}") for name in ROUTE_MODULES]
     routes = []
     for module in modules:
@@ -60,7 +63,8 @@ def create_app(kb: KnowledgeBase, limits: Limits | None = None) -> Starlette:
         Middleware(PathGuard),
         Middleware(ReadOnly),
     ]
-    app = Starlette(routes=routes, middleware=middleware, exception_handlers={Exception: server_error}, lifespan=lifespan)
+    app = Starlette(routes=routes, middleware=middleware, exception_handlers={Exception: server_error, 404: unknown_path},
+                    lifespan=lifespan)
     app.state.kb = kb
     app.state.limits = limits
     return app

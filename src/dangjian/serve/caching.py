@@ -13,7 +13,7 @@ give it for the static site:
   starts past the end 416; several ranges, or a malformed header, the whole body (RFC 9110
   allows ignoring Range).
 
-``Cache-Control`` comes from :func:`dangjian.resolve.cache_control`, shared with the static rules.
+``Cache-Control`` comes from :func:`dangjian.site.resolve.cache_control`, shared with the static rules.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..resolve import entity_tag as strong_etag
+from ..site.resolve import entity_tag as strong_etag
 
 COMPRESSIBLE = ("text/", "application/ld+json", "application/n-triples", "application/rdf+xml", "application/json")
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")

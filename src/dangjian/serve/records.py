@@ -1,6 +1,6 @@
 """Record URIs and their documents, pages and the dataset's downloads, over HTTP.
 
-What each path answers is decided in :mod:`dangjian.resolve` (shared with the static site);
+What each path answers is decided in :mod:`dangjian.site.resolve` (shared with the static site);
 this module only turns its answers into responses. Redirects name paths from the server's
 root, onto which the base IRI's path maps (``{base}id/place/anhui`` is ``/id/place/anhui``).
 """
@@ -13,12 +13,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..describe import Graph
-from ..kb import KnowledgeBase
-from ..publish.site import make_site
-from ..publish.void import DOWNLOADS
-from ..resolve import Answer, Site, cache_control, not_found_body
+from ..dataset.about import DATASET_DESCRIPTION
+from ..dataset.graph import Graph
+from ..dataset.published import KnowledgeBase
+from ..dataset.void import DOWNLOADS
+from ..site.resolve import Answer, Site, cache_control
+from ..site.static import make_site
 from .caching import cached, http_date
+from .notfound import not_found
 
 TEXT_MEDIA = ("text/", "application/ld+json", "application/n-triples", "application/rdf+xml", "application/json")
 RELEASE_FILES = (*DOWNLOADS, "void.ttl")
@@ -34,8 +36,6 @@ class PublishedSite:
     def site(self) -> Site:
         graph = Graph.from_store(self.kb.store, self.kb.ontology)
         dumps = {name: (self.kb.dist / name).read_bytes() for name in RELEASE_FILES if (self.kb.dist / name).is_file()}
-        from ..build import DATASET_DESCRIPTION
-
         facts = {**self.kb.manifest, "description": DATASET_DESCRIPTION}
         return make_site(graph, self.kb.ontology, facts, dumps)
 
@@ -52,7 +52,10 @@ def content_type(media: str | None) -> str | None:
 
 
 def respond(answer: Answer, request: Request, site: Site | None = None) -> Response:
-    """An answer as a response, with the caching headers every site answer gets."""
+    """An answer as a response, with the caching headers every site answer gets; a 404 as the
+    client can read it (:mod:`.notfound`)."""
+    if answer.status == 404:
+        return not_found(request, answer.body.decode("utf-8").strip().removeprefix("404 Not Found: "))
     path = request.url.path.removeprefix(request.scope.get("root_path", "")).lstrip("/")
     headers = dict(answer.headers)
     body, media = answer.body, content_type(answer.media_type)
@@ -62,10 +65,6 @@ def respond(answer: Answer, request: Request, site: Site | None = None) -> Respo
         body, media = b"", None
     last_modified = http_date(site.facts.issued) if site is not None else None
     return cached(request, answer.status, body, media, headers, cache_control(path), last_modified)
-
-
-def not_found(what: str = "nothing here") -> Answer:
-    return Answer(404, not_found_body(what), "text/plain")
 
 
 def routes(kb: KnowledgeBase) -> list[Route]:
@@ -88,7 +87,7 @@ def routes(kb: KnowledgeBase) -> list[Route]:
             path += "index.html"
         body = published.site.pages.page(path)
         if body is None:
-            return send(not_found("no such page"), request)
+            return not_found(request, "no such page")
         return send(Answer(200, body, "text/html"), request)
 
     async def vocabulary(request: Request) -> Response:
@@ -101,19 +100,19 @@ def routes(kb: KnowledgeBase) -> list[Route]:
         name = request.path_params["name"]
         body = published.file(name) if name in RELEASE_FILES else None
         if body is None:
-            return send(not_found("no such download"), request)
+            return not_found(request, "no such download")
         return send(Answer(200, body, download_media_type(name)), request)
 
     async def release_file(request: Request) -> Response:
         p = request.path_params
         body = published.file(f"releases/{p['version']}/{p['name']}") if p["name"] in RELEASE_FILES else None
         if body is None:
-            return send(not_found("no such release file"), request)
+            return not_found(request, "no such release file")
         return send(Answer(200, body, download_media_type(p["name"])), request)
 
     async def void(request: Request) -> Response:
         body = published.file("void.ttl")
-        return send(Answer(200, body, "text/turtle") if body else not_found("no dataset description"), request)
+        return send(Answer(200, body, "text/turtle"), request) if body else not_found(request, "no dataset description")
 
     return [
         Route("/ontology", vocabulary),

@@ -1,5 +1,6 @@
-"""`/search?q=&kind=&limit=`: word search over the published records, as an HTML page (no script
-needed) or as JSON (``Accept: application/json`` or ``format=json``)."""
+"""`/search?q=&kind=&limit=&page=`: word search over the published records, as an HTML page (no
+script needed) or as JSON (``Accept: application/json`` or ``format=json``). Results come in pages
+of ``limit``; both say how many records match in all (``total``), not only how many are shown."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ..kb import KnowledgeBase
-from .conneg import parse_accept, quality
+from ..dataset.published import KnowledgeBase
+from ..site.conneg import as_record_formats, parse_accept, quality
+from ..site.pages.render import templates
+from ..site.pages.view import kind_links
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
@@ -25,7 +28,6 @@ class Searcher:
         self.kb = kb
         self._lock = threading.Lock()
         self._index = None
-        self._env = None
 
     @property
     def index(self):
@@ -37,20 +39,21 @@ class Searcher:
             return self._index
 
     def render(self, **context) -> bytes:
-        if self._env is None:
-            from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-
-            self._env = Environment(loader=PackageLoader("dangjian.pages", "templates"), undefined=StrictUndefined,
-                                    autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
-        ontology = self.kb.ontology
-        kinds = []
-        for name, kind in ontology.kinds.items():
-            labels = ontology.labels.get(kind.shape_iri, {})
-            kinds.append({"name": name, "zh": labels.get("zh-Hans", name), "en": labels.get("en", name)})
         manifest = self.kb.manifest
-        return self._env.get_template("search.html").render(
-            dataset=manifest.get("dataset", "Dangjian KB"), version=manifest.get("version", ""), kinds=kinds,
-            root="", **context).encode("utf-8")
+        return templates().get_template("search.html").render(
+            dataset=manifest.get("dataset", "Dangjian KB"), version=manifest.get("version", ""),
+            kinds=kind_links(self.kb.ontology), root="", **context).encode("utf-8")
+
+
+def page_numbers(page: int, pages: int, around: int = 3) -> list[int | None]:
+    """The pages to link: the first, the last and those near this one; None where some are left out."""
+    shown = sorted({1, pages, *range(max(1, page - around), min(pages, page + around) + 1)})
+    out: list[int | None] = []
+    for number in shown:
+        if out and number - (out[-1] or 0) > 1:
+            out.append(None)
+        out.append(number)
+    return out
 
 
 def wants_json(request: Request) -> bool:
@@ -61,8 +64,8 @@ def wants_json(request: Request) -> bool:
     header = request.headers.get("accept")
     if not header:
         return False
-    ranges = parse_accept(header)
-    # conneg reads application/json as JSON-LD; either asks for JSON here.
+    ranges = as_record_formats(parse_accept(header))
+    # application/json reads as JSON-LD; either asks for JSON here.
     return quality("application/ld+json", ranges) > quality("text/html", ranges)
 
 
@@ -81,6 +84,12 @@ def routes(kb: KnowledgeBase) -> list[Route]:
                 raise ValueError
         except ValueError:
             error, limit = f"limit: give a whole number from 1 to {MAX_LIMIT}", DEFAULT_LIMIT
+        try:
+            page = int(params.get("page") or 1)
+            if page < 1:
+                raise ValueError
+        except ValueError:
+            error, page = "page: give a whole number from 1", 1
         if kind is not None and kind not in kb.ontology.kinds:
             error = f"kind: `{kind}` is no kind of record; choose from {', '.join(kb.ontology.kinds)}"
         if as_json and not q and error is None:
@@ -88,18 +97,32 @@ def routes(kb: KnowledgeBase) -> list[Route]:
         if error:
             if as_json:
                 return JSONResponse({"error": error}, status_code=400)
-            return Response(searcher.render(q=q, kind=kind or "", hits=[], terms=[], error=error, json_href=""),
+            return Response(searcher.render(q=q, kind=kind or "", hits=[], terms=[], error=error, json_href="", paging=None),
                             status_code=400, media_type="text/html; charset=utf-8")
         index = searcher.index if q else None
-        hits = index.search(q, kind=kind, limit=limit) if index else []
+        results = index.results(q, kind=kind) if index else None
+        total = results.total if results else 0
+        offset = (page - 1) * limit
+        hits = results.hits(offset, limit) if results else []
         terms = index.query_terms(q) if index else []
+        pages = max(1, -(-total // limit))
+
+        def href(number: int, fmt: str | None = None) -> str:
+            query = {"q": q, **({"kind": kind} if kind else {}), **({"limit": limit} if limit != DEFAULT_LIMIT else {}),
+                     **({"page": number} if number > 1 else {}), **({"format": fmt} if fmt else {})}
+            return "search?" + urlencode(query)
+
         if as_json:
-            return JSONResponse({"query": q, "kind": kind, "limit": limit, "terms": terms, "count": len(hits),
-                                 "results": [h.as_json() for h in hits]},
+            links = {name: href(number, "json") for name, number in (("previous", page - 1), ("next", page + 1))
+                     if 1 <= number <= pages}
+            return JSONResponse({"query": q, "kind": kind, "limit": limit, "page": page, "pages": pages, "total": total,
+                                 "terms": terms, "count": len(hits), "results": [h.as_json() for h in hits], **links},
                                 headers={"Vary": "Accept"})
-        query = {"q": q, "format": "json", **({"kind": kind} if kind else {}), "limit": limit}
-        body = searcher.render(q=q, kind=kind or "", hits=hits, terms=terms, error=None,
-                               json_href="search?" + urlencode(query))
+        paging = {"total": total, "page": page, "pages": pages, "first": offset + 1, "last": offset + len(hits),
+                  "links": [{"number": n, "href": href(n)} if n else None for n in page_numbers(page, pages)],
+                  "previous": href(page - 1) if page > 1 else None, "next": href(page + 1) if page < pages else None}
+        body = searcher.render(q=q, kind=kind or "", hits=hits, terms=terms, error=None, json_href=href(page, "json"),
+                               paging=paging)
         return Response(body, media_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
 
     return [Route("/search", search)]

@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import re
 from urllib.parse import parse_qsl
 
 import pyoxigraph
@@ -23,12 +22,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..kb import VOCABULARY, VOCABULARY_GRAPH_PATH, KnowledgeBase
-from ..sparql import formats, querytext
-from ..sparql.catalogue import catalogue, find
-from ..sparql.formats import Format
+from ..dataset.published import VOCABULARY, VOCABULARY_GRAPH_PATH, KnowledgeBase
+from ..query import formats, querytext
+from ..query.catalogue import catalogue, find
+from ..query.formats import Format
+from ..site.conneg import Malformed, parse_accept, quality
 from . import description, sparql_page
-from .conneg import quality
 from .guards import plain
 from .limits import Limits
 from .workers import HTML, Job, QueryPool
@@ -57,40 +56,6 @@ QUERY_BODY = "application/sparql-query"
 UPDATE_BODY = "application/sparql-update"
 RDF_BODIES = ("text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml",
               "application/n-quads", "application/trig", "text/n3", "application/x-turtle")
-
-_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
-_QVALUE = re.compile(r"^(0(\.\d{0,3})?|1(\.0{0,3})?)$")
-
-
-class Malformed(ValueError):
-    pass
-
-
-def parse_accept(header: str) -> list[tuple[str, float]]:
-    """(media range, q) pairs of an Accept header (RFC 9110 §12.5.1); Malformed if any part is.
-
-    Not conneg.parse_accept, on purpose: the protocol answers a malformed header 406, listing the
-    formats, where record URIs skip what they cannot read (their rules are the static site's)."""
-    ranges = []
-    for part in header.split(","):
-        part = part.strip()
-        if not part:
-            continue  # empty list elements are allowed (RFC 9110 §5.6.1)
-        media, *params = part.split(";")
-        kind, slash, subtype = media.strip().lower().partition("/")
-        if not slash or not _TOKEN.match(kind) or not _TOKEN.match(subtype) or (kind == "*" and subtype != "*"):
-            raise Malformed(f"`{part}` is not a media range")
-        q = 1.0
-        for param in params:
-            name, equals, value = param.strip().partition("=")
-            if not equals or not _TOKEN.match(name.strip()):
-                raise Malformed(f"`{param.strip()}` is not a parameter")
-            if name.strip().lower() == "q":
-                if not _QVALUE.match(value.strip()):
-                    raise Malformed(f"q={value.strip()} is not a quality value")
-                q = float(value)
-        ranges.append((f"{kind}/{subtype}", q))
-    return ranges
 
 
 def negotiate(ranges: list[tuple[str, float]] | None, candidates: tuple[Format, ...]) -> str | None:
@@ -188,8 +153,8 @@ def routes(kb: KnowledgeBase) -> list[Route]:
     def page(request: Request, status: int = 200, **fields) -> Response:
         limits = getattr(request.app.state, "limits", None) or Limits()
         endpoint = str(request.url.replace(query="", fragment=""))
-        body = sparql_page.render(dataset=dataset, base=base, endpoint=endpoint, limits=limits,
-                                  examples=catalogue(project), **fields)
+        body = sparql_page.render(dataset=dataset, base=base, endpoint=endpoint, limits=limits, examples=catalogue(project),
+                                  ontology=kb.ontology, version=kb.manifest.get("version", ""), **fields)
         return Response(body, status_code=status, media_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
 
     async def sparql(request: Request) -> Response:
@@ -235,7 +200,7 @@ def routes(kb: KnowledgeBase) -> list[Route]:
                 return not_acceptable(f"format={format_param} is not one of the formats")
         else:
             try:
-                ranges = parse_accept(accept) if accept.strip() else None
+                ranges = parse_accept(accept, strict=True) if accept.strip() else None
             except Malformed as error:
                 return not_acceptable(f"the Accept header is malformed: {error}")
             results_format, graph_format = negotiate(ranges, RESULT_FORMATS), negotiate(ranges, GRAPH_FORMATS)
@@ -304,7 +269,7 @@ def routes(kb: KnowledgeBase) -> list[Route]:
         if named is not None and named != graph:
             return plain(404, f"404 Not Found: no graph {named}; this store holds {graph}")
         try:
-            ranges = parse_accept(request.headers.get("accept", "")) if request.headers.get("accept", "").strip() else None
+            ranges = parse_accept(request.headers.get("accept", ""), strict=True) if request.headers.get("accept", "").strip() else None
         except Malformed as error:
             return not_acceptable(f"the Accept header is malformed: {error}")
         chosen = negotiate(ranges, GRAPH_FORMATS[:2])
@@ -321,7 +286,7 @@ def _description_format(accept: str) -> str | None:
     """For a bare /sparql: the RDF format of the service description when the Accept header
     prefers one to HTML (a browser gets the query page); None otherwise."""
     try:
-        ranges = parse_accept(accept) if accept.strip() else None
+        ranges = parse_accept(accept, strict=True) if accept.strip() else None
     except Malformed:
         return None
     if not ranges:
@@ -334,7 +299,7 @@ def _description_format(accept: str) -> str | None:
 def _html_acceptable(accept: str) -> bool:
     """For a bare /sparql: the page, unless the client's Accept plainly excludes HTML."""
     try:
-        ranges = parse_accept(accept) if accept.strip() else None
+        ranges = parse_accept(accept, strict=True) if accept.strip() else None
     except Malformed:
         return False
     return ranges is None or max(quality(m, ranges) for m in ("text/html", "application/xhtml+xml")) > 0

@@ -2,7 +2,7 @@
 
 A pyoxigraph query cannot be interrupted from another thread, so each query goes to a worker
 process holding its own in-memory copy of the published graph (bulk-loaded from
-``dist/dangjian.nt``: 4,000 triples load in a few hundredths of a second). When a query
+``dist/dangjian.nt`` as it starts). When a query
 outruns the time limit its worker is killed (SIGKILL) and a fresh one started in the background;
 the request is answered 503 at once, and the other workers go on serving.
 
@@ -10,8 +10,8 @@ Each worker also runs under an address-space limit (a query that needs more dies
 answered 503), dies with the server (``PR_SET_PDEATHSIG``), and, once its graph is loaded, may
 open no file descriptor at all: whatever the query, it cannot reach the network.
 
-The worker runs the query as `dangjian query` does (:func:`dangjian.sparql.run.execute`) and
-writes the answer itself (:func:`dangjian.sparql.formats.serialize`), after counting it against
+The worker runs the query as `dangjian query` does (:func:`dangjian.query.run.execute`) and
+writes the answer itself (:func:`dangjian.query.formats.serialize`), after counting it against
 the row limit, so that the server only ever passes bytes along.
 """
 
@@ -33,9 +33,9 @@ from pathlib import Path
 import pyoxigraph
 
 # Imported here, before a worker closes its door: once it has, it can open no module's file.
-from ..sparql import formats
-from ..sparql.run import QueryEvaluationError, QuerySyntaxError, Results, TooManyRows
-from ..sparql.run import execute as run_query
+from ..query import formats
+from ..query.run import QueryEvaluationError, QuerySyntaxError, Results, TooManyRows
+from ..query.run import execute as run_query
 from .limits import Limits
 
 HTML = "html"  # the rows themselves, for the server to lay out as a table

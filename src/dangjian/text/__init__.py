@@ -1,1 +1,1 @@
-"""Reading Chinese text: numerals and the amounts that news articles state."""
+"""Plain text helpers: Chinese numerals and amounts, captured pages cleaned, the nearest of some names."""

@@ -1,0 +1,1 @@
+"""Help for curators: drafts of records from an article's text, and suggested ids."""

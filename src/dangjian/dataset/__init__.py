@@ -1,0 +1,1 @@
+"""The dataset: what a build publishes about itself (VoID, manifest, versions and releases, diff, citation)."""

@@ -1,0 +1,1 @@
+"""The output formats: one module per serialiser, pure (statements in, bytes out)."""

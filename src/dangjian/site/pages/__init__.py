@@ -1,0 +1,1 @@
+"""HTML pages of the published records: views of the graph, comparisons, charts, templates."""
