@@ -114,10 +114,10 @@ def foreign_graph(ontology) -> rdflib.Graph:
     policy = record("policy", "p")
     data.add((policy, RDF.type, dj.Policy))
     data.add((policy, dj.year, rdflib.Literal("2015", datatype=XSD.integer)))
-    data.add((policy, rdflib.URIRef("http://schema.org/validFrom"), rdflib.Literal("2015-01")))
+    data.add((policy, dj.validFrom, rdflib.Literal("2015-01")))
     amount = record("amount", "m")
     data.add((amount, RDF.type, dj.Amount))
-    data.add((amount, rdflib.URIRef("http://schema.org/validFrom"), rdflib.Literal("2015-01")))
+    data.add((amount, dj.validFrom, rdflib.Literal("2015-01")))
     for items in (["1", "2"], ["3"]):
         head = rdflib.BNode()
         rdflib.collection.Collection(data, head, [rdflib.Literal(i, datatype=XSD.decimal) for i in items])

@@ -4,6 +4,7 @@ only a few records changed since the last build, splice it (:mod:`.rebuild`)."""
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections import Counter
 from pathlib import Path
@@ -17,7 +18,8 @@ from ..records.releases import releases
 from ..settings import Project
 from .bulk import BULK_DUMPS
 from .index import DUMPS, BuildIndex, Columns, Memory, fingerprint, index_columns, signature_digest, signatures
-from .outputs import RELEASES_FOLDER, SITE_FOLDER, dataset_facts, dump_heads, kept_releases, manifest_facts_of, outputs
+from .outputs import (RELEASES_FOLDER, SITE_FOLDER, dataset_facts, dump_heads, kept_releases, manifest_facts_of, outputs,
+                      release_time)
 from .rebuild import quick_rebuild
 from .report import BuildFailed, BuildReport
 from .staging import staged
@@ -96,8 +98,11 @@ def _build(project: Project, ontology: Ontology | None, out: Path | None, on_wai
                 staging.write(f"{RELEASES_FOLDER}/{version}/{name}", content)
         if site:
             releases_written = {name: (staging.folder / name).read_bytes() for name in staging.written if name.startswith(f"{RELEASES_FOLDER}/")}
+            released = release_time(issued)
             for name, content in static_site(ontology, facts, dumps, releases_written).items():
                 staging.write(f"{SITE_FOLDER}/{name}", content)
+                if released is not None:  # what nginx and Apache send as Last-Modified
+                    os.utime(staging.folder / SITE_FOLDER / name, (released, released))
         staging.write("manifest.json", write_manifest(dict(staging.written), manifest_facts_of(facts)))
     sizes = {name: w.bytes for name, w in staging.written.items()}
     report = BuildReport(verdict, out, sizes, by_kind, verdict.mapped.triples, time.perf_counter() - started)

@@ -20,7 +20,7 @@ from rdflib.namespace import RDF, SH
 from ..model.namespaces import XSD
 from ..model.ontology import Ontology
 from ..model.problems import Problem
-from ..model.terms import canonical_language, nt_literal, parse_literal
+from ..model.terms import display_language, nt_literal, parse_literal
 from ..pipeline.mapper import NUMBER_TYPES, Mapped, holds_refused, lexical
 from ..records.limits import digits_problem
 from ..settings import configure_process
@@ -168,7 +168,7 @@ class ResultReader:
         if parsed:
             lexical, language, datatype = parsed
             if language:
-                return f'"{lexical}"@{canonical_language(language)}'
+                return f'"{lexical}"@{display_language(language)}'  # as a record writes it (zh-Hans)
             if datatype in _NUMBERS and not ill_typed_number(value) or datatype == XSD + "boolean":
                 return lexical  # as the YAML wrote it, unquoted
             return f'"{lexical}"'

@@ -35,6 +35,7 @@ from rdflib.namespace import DCTERMS, RDF, SH
 
 from .. import settings
 from .rdfterms import to_rdflib
+from .terms import display_language
 
 DJ_PATH = "ontology#"
 CONTEXT_FILE = "context.jsonld"
@@ -210,8 +211,8 @@ class Ontology:
         for graph in (self.vocabulary_graph, self.shapes_graph):
             for predicate in (rdflib.RDFS.label, rdflib.SKOS.prefLabel):
                 for subject, label in graph.subject_objects(predicate):
-                    if isinstance(label, rdflib.Literal) and label.language:
-                        out.setdefault(str(subject), {}).setdefault(label.language, str(label))
+                    if isinstance(label, rdflib.Literal) and label.language:  # keyed zh-Hans, en
+                        out.setdefault(str(subject), {}).setdefault(display_language(label.language), str(label))
         return out
 
     @cached_property
