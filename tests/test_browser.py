@@ -30,7 +30,8 @@ WIDTHS = (390, 1280)
 SPARQL_ANSWER = ("SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(?s IN (<https://w3id.org/dangjian/id/place/anhui>, "
                  "<https://w3id.org/dangjian/id/source/nanyang-strong-foundations-report>)) }")
 # A page of every template, and the pages with the widest content: the place with the most
-# amounts, the longest source, a comparison, search results, a SPARQL answer, a 404 and a 410.
+# amounts, the longest source, a comparison, search results, a SPARQL answer, a 404, a 410 and
+# the vocabulary's reference page.
 PAGES = [
     "/", "/doc/amount/index.html", "/doc/policy/index.html", "/doc/source/index.html",
     "/doc/place/suzhou-anhui.html", "/doc/place/hefei.html", "/doc/amount/suzhou-2015-cadre-pay-funding.html",
@@ -39,6 +40,7 @@ PAGES = [
     "/doc/organisation/nanyang-organisation-department.html", "/doc/post/nanyang-party-secretary.html",
     "/compare/village-cadre-pay.html", "/search?q=" + quote("党组织"), "/search?q=" + quote("党组织") + "&page=2",
     "/sparql", "/sparql?format=html&query=" + quote(SPARQL_ANSWER), "/no/such/page", "/id/organisation/suzhou-daily",
+    "/ontology.html",
 ]
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 
 import pytest
 
@@ -17,8 +19,8 @@ def test_help_everywhere(sandbox, args):
 def test_validate_valid_records(sandbox):
     result = sandbox.cli("validate")
     assert result.returncode == 0
-    assert result.stdout == ""
-    assert "all valid" in result.stderr
+    assert not [line for line in result.stderr.splitlines() if not line.startswith("division codes not checked")]
+    assert "all valid" in result.stdout
 
 
 def test_validate_reports_every_problem_and_exits_1(sandbox):
@@ -26,13 +28,13 @@ def test_validate_reports_every_problem_and_exits_1(sandbox):
     sandbox.write("places/suzhou-anhui.yaml", sandbox.read("places/suzhou-anhui.yaml").replace("within: anhui", "within: anhiu"))
     result = sandbox.cli("validate")
     assert result.returncode == 1
-    assert result.stdout.splitlines() == [
+    assert [line for line in result.stderr.splitlines() if not line.startswith("division codes not checked")] == [
         "records/places/anhui.yaml:5:8: level: `provinse` is not in the vocabulary; did you mean `province`? expected one of: area, city, community, county, county-level-city, district, functional-zone, natural-village, province, subdistrict, town, township, village",
         'records/places/anhui.yaml:6:1: ratio: unknown key; see the record format in README.md',
         'records/places/anhui.yaml:6:8: ratio: `4:6` is a base-60 number (246) in YAML 1.1 tools; write "4:6" in quotes if you mean the text, such as a ratio',
         "records/places/suzhou-anhui.yaml:6:9: within: no place record has the id `anhiu`; did you mean `anhui`?",
     ]
-    assert "4 problems in 2 files" in result.stderr
+    assert result.stdout.endswith(" records checked: 4 problems in 2 files\n")
 
 
 def test_validate_json(sandbox):
@@ -52,7 +54,7 @@ def test_validate_only_given_files(sandbox):
     assert clean.returncode == 0
     dirty = sandbox.cli("validate", "records/places")
     assert dirty.returncode == 1
-    assert dirty.stdout.startswith("records/places/anhui.yaml:5:8: level:")
+    assert dirty.stderr.startswith("records/places/anhui.yaml:5:8: level:")
 
 
 def test_usage_errors_exit_2_on_stderr(sandbox):
@@ -106,3 +108,42 @@ def test_each_build_command_leaves_its_index_for_the_next(sandbox):
     edited = sandbox.cli("build", check=True)
     assert "1 changed record read again" in edited.stdout
     assert "nothing changed since the last build" in sandbox.cli("build", check=True).stdout
+
+
+def _dist_bytes(root) -> dict:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "dist").rglob("*")) if p.is_file()}
+
+
+def test_no_records_never_replaces_a_good_build(sandbox):
+    """An emptied or missing records/ is an error, and dist/ stays the good build it was; an
+    empty dataset is published only when asked for."""
+    sandbox.cli("build", check=True)
+    good = _dist_bytes(sandbox.root)
+    records = sandbox.root / "records"
+    shutil.move(records, sandbox.root / "records-elsewhere")
+    for layout in ("missing", "empty"):
+        if layout == "empty":
+            (records / "places").mkdir(parents=True)
+        result = sandbox.cli("build")
+        assert result.returncode == 1, result.stdout
+        assert "records/: " in result.stderr and "--allow-empty" in result.stderr and "Traceback" not in result.stderr
+        assert _dist_bytes(sandbox.root) == good
+        checked = sandbox.cli("validate")
+        assert checked.returncode == 1 and checked.stdout == "0 records checked: 1 problem\n"
+    empty = sandbox.cli("build", "--allow-empty")
+    assert empty.returncode == 0, empty.stderr
+    assert json.loads((sandbox.root / "dist" / "manifest.json").read_text(encoding="utf-8"))["triples"] == 0
+    assert sandbox.cli("validate", "--allow-empty").returncode == 0
+
+
+def test_a_link_out_of_the_project_is_refused_by_a_quick_rebuild_too(sandbox, tmp_path):
+    """A rebuild that reads only changed files still sees a new symbolic link for what it is."""
+    sandbox.cli("build", check=True)
+    good = _dist_bytes(sandbox.root)
+    outside = tmp_path / "wuhu.yaml"
+    outside.write_text(sandbox.read("places/anhui.yaml").replace("id: anhui", "id: wuhu"), encoding="utf-8")
+    os.symlink(outside, sandbox.root / "records" / "places" / "wuhu.yaml")
+    result = sandbox.cli("build")
+    assert result.returncode == 1
+    assert "records/places/wuhu.yaml:1:1: a symbolic link that leads out of the project" in result.stderr
+    assert _dist_bytes(sandbox.root) == good

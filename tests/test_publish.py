@@ -56,7 +56,7 @@ def test_real_records_build(repo, tmp_path):
     report = build(repo, out=tmp_path / "dist")
     assert report.verdict.problems == []
     assert sum(report.records_by_kind.values()) == len(list(repo.records.rglob("*.yaml")))
-    assert set(report.files) == {"dangjian.ttl", "dangjian.nt", "dangjian.jsonld", "ontology.ttl", "context.jsonld", "void.ttl", "dangjian.nt.gz", "dangjian.nq.gz", "manifest.json"}
+    assert set(report.files) == {"dangjian.ttl", "dangjian.nt", "dangjian.jsonld", "ontology.ttl", "vocabulary.ttl", "context.jsonld", "void.ttl", "dangjian.nt.gz", "dangjian.nq.gz", "manifest.json"}
 
 
 def test_turtle_loads_in_rdflib_and_pyoxigraph_to_the_same_graph(built):

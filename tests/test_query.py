@@ -278,7 +278,7 @@ def test_describe_prints_the_records_statements(built_kb):
     result = run(built_kb, "DESCRIBE place:henan")
     assert result.exit_code == 0, result.stderr
     assert 'place:henan\n    a schema:AdministrativeArea ;' in result.stdout
-    assert 'skos:prefLabel "Henan Province"@en ,\n        "河南省"@zh-Hans ;\n    wdt:P442 "410000" .' in result.stdout
+    assert 'skos:prefLabel "Henan Province"@en ,\n        "河南省"@zh-hans ;\n    wdt:P442 "410000" .' in result.stdout
 
 
 def test_a_query_that_fails_while_evaluated_exits_1(built_kb):

@@ -50,8 +50,8 @@ def test_a_released_uri_cannot_disappear_without_a_tombstone(released):
     released.remove("people/zhang-shuguang.yaml")
     result = released.cli("validate")
     assert result.returncode == 1
-    assert (f"releases/1.0.0/manifest.json:" in result.stdout
-            and f"uris: {BASE}id/person/zhang-shuguang was published in release 1.0.0 and no record has it now" in result.stdout)
+    assert (f"releases/1.0.0/manifest.json:" in result.stderr
+            and f"uris: {BASE}id/person/zhang-shuguang was published in release 1.0.0 and no record has it now" in result.stderr)
     released.write("people/zhang-shuguang.yaml", "id: zhang-shuguang\nwithdrawn: {en: merged by mistake}\n")
     assert released.cli("validate").returncode == 0
 
@@ -67,7 +67,7 @@ def test_renaming_leaves_a_tombstone_and_diff_shows_it(released):
     failing = released.cli("validate")
     assert failing.returncode == 1
     assert ("place/anhui was published in release 1.0.0 and no record has it now; restore records/places/anhui.yaml, "
-            "or leave a tombstone there with `id: anhui` and `replaced_by: anhui-province`") in failing.stdout
+            "or leave a tombstone there with `id: anhui` and `replaced_by: anhui-province`") in failing.stderr
     released.write("places/anhui.yaml", "id: anhui\nreplaced_by: anhui-province\n")
     assert released.cli("validate").returncode == 0
     result = released.cli("diff", "1.0.0", "working", check=True)

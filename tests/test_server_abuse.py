@@ -294,7 +294,7 @@ def test_a_malformed_accept_header_is_406_with_the_formats(client, accept):
     assert "application/sparql-results+json" in response.text and "text/turtle" in response.text
 
 
-@pytest.mark.parametrize("accept", ["image/png", "application/pdf;q=1, text/plain", "text/turtle"])
+@pytest.mark.parametrize("accept", ["image/png", "application/pdf;q=1, text/markdown", "text/turtle"])
 def test_no_acceptable_format_is_406(client, accept):
     response = client.get("/sparql", params={"query": "ASK {}" if accept == "text/turtle" else "SELECT * WHERE {} "},
                           headers={"Accept": accept})
@@ -302,7 +302,7 @@ def test_no_acceptable_format_is_406(client, accept):
     assert "format=csv" in no_traceback(response).text
 
 
-@pytest.mark.parametrize("fmt", ["yaml", "pdf", "jsonp", "text/plain", "", "../../etc/passwd", "json\x00"])
+@pytest.mark.parametrize("fmt", ["yaml", "pdf", "jsonp", "text/markdown", "", "../../etc/passwd", "json\x00"])
 def test_an_unknown_format_is_406(client, fmt):
     response = client.get("/sparql", params={"query": "ASK {}", "format": fmt})
     if fmt == "":  # an empty format= is no format

@@ -185,8 +185,11 @@ def test_default_and_named_graph_uris(client, kb):
         return int(response.json()["results"]["bindings"][0]["n"]["value"])
 
     total = kb.manifest["triples"]
-    assert n() == total
+    vocabulary = len(list(pyoxigraph.parse(path=str(kb.dist / "vocabulary.ttl"), format=RDF.TURTLE)))
+    assert vocabulary > 500
+    assert n() == total + vocabulary  # the records and the vocabulary's labels
     assert n(**{"default-graph-uri": graph}) == total
+    assert n(**{"default-graph-uri": kb.ontology.base + "ontology"}) == vocabulary
     assert n(**{"default-graph-uri": "https://example.org/no-such-graph"}) == 0
     assert n(**{"named-graph-uri": graph}) == 0  # a dataset of named graphs only: an empty default graph
     named = client.get("/sparql", params={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",

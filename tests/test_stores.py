@@ -21,7 +21,6 @@ import pyoxigraph
 import pytest
 
 from dangjian.build import build
-from dangjian.dataset.published import KnowledgeBase
 from dangjian.settings import Project
 from triplestores import RESULT_SET_MAX_ROWS, FlakyProxy, Virtuoso, differences, embedded_query, oxigraph_binary, remote_query, start_oxigraph
 
@@ -41,7 +40,8 @@ class Release:
     dist: Path
     graph: str
     triples: int
-    store: pyoxigraph.Store  # the embedded store, as `dangjian query` and `serve` see the build
+    store: pyoxigraph.Store  # the published graph (dangjian.nt) alone: what a push or a bulk load gives a store
+    # (`dangjian query` and `serve` add the vocabulary's labels; a store gets them by loading vocabulary.ttl)
 
     def push(self, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "dangjian", "push", *args], cwd=self.root, capture_output=True,
@@ -54,7 +54,9 @@ def make_release(root: Path, records: Path) -> Release:
     project = Project(root)
     report = build(project)
     manifest = json.loads((report.out / "manifest.json").read_text())
-    return Release(root, report.out, manifest["graph"], report.triples, KnowledgeBase(project).store)
+    store = pyoxigraph.Store()
+    store.bulk_load(path=str(report.out / "dangjian.nt"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    return Release(root, report.out, manifest["graph"], report.triples, store)
 
 
 @pytest.fixture(scope="module")
@@ -138,7 +140,6 @@ def test_comparison_allows_only_the_known_differences():
     decimal = "http://www.w3.org/2001/XMLSchema#decimal"
     same = [
         ({"type": "literal", "value": "12.50", "datatype": decimal}, {"type": "typed-literal", "value": "12.5", "datatype": decimal}),
-        ({"type": "literal", "value": "宿州", "xml:lang": "zh-Hans"}, {"type": "literal", "value": "宿州", "xml:lang": "zh-hans"}),
         ({"type": "literal", "value": "CNY", "datatype": "http://www.w3.org/2001/XMLSchema#string"}, {"type": "literal", "value": "CNY"}),
         ({"type": "bnode", "value": "b0"}, {"type": "bnode", "value": "nodeID://b10001"}),
     ]
@@ -148,6 +149,8 @@ def test_comparison_allows_only_the_known_differences():
         ({"type": "literal", "value": "12.50", "datatype": decimal}, {"type": "literal", "value": "12.6", "datatype": decimal}),
         ({"type": "literal", "value": "12", "datatype": decimal}, {"type": "literal", "value": "12", "datatype": "http://www.w3.org/2001/XMLSchema#integer"}),
         ({"type": "literal", "value": "宿州", "xml:lang": "zh-Hans"}, {"type": "literal", "value": "宿州", "xml:lang": "zh-Hant"}),
+        # lang() returns a tag as the store keeps it: a case that differs is a different answer
+        ({"type": "literal", "value": "宿州", "xml:lang": "zh-Hans"}, {"type": "literal", "value": "宿州", "xml:lang": "zh-hans"}),
         ({"type": "literal", "value": "宿州", "xml:lang": "zh-Hans"}, {"type": "literal", "value": "宿州"}),
         ({"type": "uri", "value": "https://w3id.org/dangjian/id/amount/x#quote"}, {"type": "uri", "value": "https://w3id.org/dangjian/id/amount/x\\#quote"}),
         ({"type": "literal", "value": "2015", "datatype": "http://www.w3.org/2001/XMLSchema#gYear"}, {"type": "literal", "value": "2015-01-01", "datatype": "http://www.w3.org/2001/XMLSchema#date"}),

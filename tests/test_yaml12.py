@@ -80,3 +80,45 @@ def test_file_over_the_size_limit():
     assert problems_of(b"a: " + b"x" * yaml12.MAX_FILE_BYTES) == [
         (1, 1, "", f"file is {yaml12.MAX_FILE_BYTES + 3:,} bytes, over the limit of {yaml12.MAX_FILE_BYTES:,} for one record")
     ]
+
+
+# --- bounds: nothing is converted or quoted beyond them ---------------------------------------
+
+HUGE = ["1" * 5000, "-" + "9" * 5000, "0x" + "f" * 5000, "0o" + "7" * 5000, "0" + "7" * 5000, "1_" * 2500, "1:" * 2500 + "5",
+        "1e99999999999", "1.5e+99999999", "1." + "5" * 5000, "+0x" + "f" * 5000, "0b" + "1" * 5000, "9" * 21, "0." + "0" * 18 + "1"]
+
+
+@pytest.mark.parametrize("number", HUGE, ids=lambda n: f"{n[:12]}…{len(n)}")
+def test_a_number_too_long_is_refused_before_it_is_converted_in_one_short_line(number):
+    (problem,) = problems_of(f"value: {number}\n".encode())
+    assert problem[:3] == (1, 8, "value")
+    assert len(problem[3]) < 300 and "\n" not in problem[3]
+
+
+@pytest.mark.parametrize("number", ["9" * 20, "-" + "9" * 20, "0." + "9" * 18, "12.50", "0x" + "f" * 15])
+def test_a_number_within_the_bounds_is_read(number):
+    document, problems = parse(f"value: {number}\n".encode())
+    assert problems == [] and not isinstance(document.data["value"], str)
+
+
+def test_nesting_past_the_limit_is_refused_without_recursion():
+    deep = "note: " + "[" * 990 + "x" + "]" * 990 + "\nlevel: city\n"  # (Python's stack holds about 1,000 calls)
+    document, problems = parse(deep.encode())
+    assert [(p.key, p.message) for p in problems] == [("note.0.0.0.0.0.0.0.…", "lists and mappings nested more than 8 deep; records need three levels at most")]
+    assert document.data["level"] == "city"  # the rest of the file is read
+    deeper = "note: " + "[" * 100_000 + "x" + "]" * 100_000 + "\n"  # libyaml stops at 1,000 levels
+    assert problems_of(deeper.encode()) == [(1, 1006, "", "YAML syntax error: exceeded maximum nesting depth: records nest 8 levels at most")]
+
+
+@pytest.mark.parametrize("text, message", [
+    (b'"a\\nb": 1\n', "keys are one line of plain text; this one holds U+000A"),
+    (b"? |\n  a\n  b\n: 1\n", "keys are one line of plain text; this one holds U+000A"),
+    (b'a: "x\\0"\n', "control character U+0000 written as an escape; remove it"),
+    (b'a: "\\e[31m"\n', "control character U+001B written as an escape; remove it"),
+    (b'a: "\\N"\n', "control character U+0085 written as an escape; remove it"),
+    (b'a: "\\u2066x"\n', "bidirectional control character U+2066 written as an escape; remove it (it changes the order in which text is shown)"),
+    ("a: x\u200fy\n".encode(), "bidirectional control character U+200F in the text; remove it (it changes the order in which text is shown)"),
+    (b'a: "\\ud800"\n', "`\\ud800` is half of a UTF-16 surrogate pair, not a character; remove it"),
+])
+def test_what_is_not_one_line_of_visible_text_is_refused(text, message):
+    assert [p[3] for p in problems_of(text)] == [message]

@@ -114,10 +114,17 @@ class Project:
         return Path(os.environ[DIVISIONS_ENV]) if os.environ.get(DIVISIONS_ENV) else self.cache / "divisions"
 
     def relative(self, path: Path) -> str:
-        """A path as users see it in messages: relative to the project when inside it."""
+        """A path as users see it in messages: relative to the project when inside it. A
+        symbolic link is not followed (it may loop, or lead out: what it is, is a problem of
+        its own), unless that is how the path reaches the project."""
+        root = self.root.resolve()
         try:
-            return str(Path(path).resolve().relative_to(self.root.resolve()))
+            return str(Path(os.path.abspath(path)).relative_to(root))
         except ValueError:
+            pass
+        try:
+            return str(Path(path).resolve().relative_to(root))
+        except (ValueError, OSError, RuntimeError):  # outside the project, or a link that loops
             return str(path)
 
     @classmethod

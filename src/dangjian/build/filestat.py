@@ -14,7 +14,7 @@ from stat import S_ISREG
 
 FORK_FROM = 20_000  # below this many files a second process costs more than it saves
 
-Fact = tuple[int, int] | None  # (mtime in ns, size) of a regular file; None for anything else
+Fact = tuple[int, int] | None  # (mtime in ns, size) of a regular file; None for anything else (a symbolic link too)
 
 
 def file_facts(entries: list[tuple[int, str]], may_fork: bool = True) -> list[Fact]:
@@ -57,7 +57,7 @@ def _facts(entries: list[tuple[int, str]]) -> list[Fact]:
     stat = os.stat
     for handle, name in entries:
         try:
-            found = stat(name, dir_fd=handle)
+            found = stat(name, dir_fd=handle, follow_symlinks=False)  # a symbolic link is not a plain record file
         except OSError:
             facts.append(None)
             continue

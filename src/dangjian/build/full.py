@@ -4,6 +4,7 @@ only a few records changed since the last build, splice it (:mod:`.rebuild`)."""
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections import Counter
 from pathlib import Path
@@ -17,7 +18,8 @@ from ..records.releases import releases
 from ..settings import Project
 from .bulk import BULK_DUMPS
 from .index import DUMPS, BuildIndex, Columns, Memory, fingerprint, index_columns, signature_digest, signatures
-from .outputs import RELEASES_FOLDER, SITE_FOLDER, dataset_facts, dump_heads, kept_releases, manifest_facts_of, outputs
+from .outputs import (RELEASES_FOLDER, SITE_FOLDER, dataset_facts, dump_heads, kept_releases, manifest_facts_of, outputs,
+                      release_time)
 from .rebuild import quick_rebuild
 from .report import BuildFailed, BuildReport
 from .staging import staged
@@ -29,18 +31,20 @@ __all__ = ["BuildFailed", "BuildReport", "build", "validate_project"]
 
 def build(project: Project, ontology: Ontology | None = None, out: Path | None = None, on_wait=None, progress=None,
           site: bool = False, release: tuple[str, str] | None = None, scanned: tuple | None = None,
-          memory: Memory | None = None) -> BuildReport:
+          memory: Memory | None = None, allow_empty: bool = False) -> BuildReport:
     """Validate and publish; ``site`` adds the static site under site/; ``release`` is
     (version, date) for `dangjian release`, whose dumps go to releases/{version}/ too.
     ``scanned``: the records' signatures as the command read them just before (see
     :func:`dangjian.build.index.current_manifest`), not read again; ``memory``: what a process
-    that stays keeps between builds (:class:`dangjian.build.index.Memory`)."""
+    that stays keeps between builds (:class:`dangjian.build.index.Memory`). No record at all
+    fails the build, unless ``allow_empty``."""
     with collection_paused():
-        return _build(project, ontology, out, on_wait, progress, site, release, scanned, memory)
+        return _build(project, ontology, out, on_wait, progress, site, release, scanned, memory, allow_empty)
 
 
 def _build(project: Project, ontology: Ontology | None, out: Path | None, on_wait, progress, site: bool,
-           release: tuple[str, str] | None, scanned: tuple | None, memory: Memory | None) -> BuildReport:
+           release: tuple[str, str] | None, scanned: tuple | None, memory: Memory | None,
+           allow_empty: bool = False) -> BuildReport:
     started = time.perf_counter()
     ontology = ontology or Ontology(project.ontology)
     out = out or project.dist
@@ -53,7 +57,7 @@ def _build(project: Project, ontology: Ontology | None, out: Path | None, on_wai
     current, _clean = signatures(project, ontology.kinds_by_folder, scanned)
     indexed = out.resolve() == project.dist.resolve()
 
-    checking = start_checks(project, ontology, render=True, progress=progress)
+    checking = start_checks(project, ontology, render=True, progress=progress, allow_empty=allow_empty)
     hashes, columns = None, None
     if not checking.found_problems:
         # What the build needs from the records but not their verdict, made while SHACL works
@@ -94,8 +98,11 @@ def _build(project: Project, ontology: Ontology | None, out: Path | None, on_wai
                 staging.write(f"{RELEASES_FOLDER}/{version}/{name}", content)
         if site:
             releases_written = {name: (staging.folder / name).read_bytes() for name in staging.written if name.startswith(f"{RELEASES_FOLDER}/")}
+            released = release_time(issued)
             for name, content in static_site(ontology, facts, dumps, releases_written).items():
                 staging.write(f"{SITE_FOLDER}/{name}", content)
+                if released is not None:  # what nginx and Apache send as Last-Modified
+                    os.utime(staging.folder / SITE_FOLDER / name, (released, released))
         staging.write("manifest.json", write_manifest(dict(staging.written), manifest_facts_of(facts)))
     sizes = {name: w.bytes for name, w in staging.written.items()}
     report = BuildReport(verdict, out, sizes, by_kind, verdict.mapped.triples, time.perf_counter() - started)

@@ -77,7 +77,10 @@ def signatures(project: Project, folders, scanned: tuple | None = None, may_fork
     found: dict[str, Signature] = Signatures()
     records_shown = project.relative(project.records)
     folders = set(folders)
-    clean = all(ignored(entry.name) or entry.name in folders for entry in os.scandir(project.records))
+    try:
+        clean = all(ignored(entry.name) or entry.name in folders for entry in os.scandir(project.records))
+    except OSError:  # no records/ (or not a folder): nothing to reuse, and a full build says what is wrong
+        return found, False
     listed: list[tuple[str, list[str], bool]] = []  # each folder as shown, its files' names, whether all are records
     entries: list[tuple[int, str]] = []
     handles = []  # each folder open, so that a file is found by its name alone

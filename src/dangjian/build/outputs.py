@@ -4,12 +4,14 @@ give. The same for a full build and a spliced one."""
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 from ..dataset.about import DATASET_AUTHOR, DATASET_DESCRIPTION, DATASET_NAME
-from ..formats.jsonld import JsonLdWriter, jsonld_document
+from ..formats.jsonld import JsonLdWriter, jsonld_document, published_context
 from ..formats.nquads import release_graph
 from ..formats.turtle import TurtleWriter, turtle_document
+from ..formats.vocabulary import ontology_turtle, vocabulary_turtle
 from ..model.ontology import Ontology
 from ..pipeline.process import Processed
 from .bulk import bulk_dumps
@@ -42,15 +44,22 @@ def outputs(processed: list[Processed], ontology: Ontology, version: str) -> dic
     """Every published dump, by name, as bytes or as pieces to write in order. Each record
     contributes its own block to each format; ``processed`` comes in the order of their IRIs."""
     heads = dump_heads(ontology, version)
-    sources = ontology.files()
     return {
         "dangjian.ttl": turtle_document(heads["dangjian.ttl"], (p.turtle for p in processed)),
         "dangjian.nt": [p.ntriples for p in processed],
         "dangjian.jsonld": jsonld_document(heads["dangjian.jsonld"], [p.jsonld for p in processed]),
         **bulk_dumps([p.ntriples for p in processed], [p.subject for p in processed], release_graph(ontology.base, version)),
-        "ontology.ttl": (sources["vocabulary.ttl"] + "\n" + sources["shapes.ttl"]).encode("utf-8"),
-        "context.jsonld": sources["context.jsonld"].encode("utf-8"),
+        "ontology.ttl": ontology_turtle(ontology).encode("utf-8"),
+        "vocabulary.ttl": vocabulary_turtle(ontology).encode("utf-8"),
+        "context.jsonld": published_context(ontology).encode("utf-8"),
     }
+
+
+def release_time(issued: str | None) -> float | None:
+    """A release date (2026-06-01) as a file time: midnight UTC, what Last-Modified says."""
+    if not issued:
+        return None
+    return datetime.datetime.combine(datetime.date.fromisoformat(issued), datetime.time(), datetime.timezone.utc).timestamp()
 
 
 def kept_releases(out: Path) -> dict[str, bytes]:

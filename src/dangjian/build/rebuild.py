@@ -51,8 +51,8 @@ def _quick_rebuild(project: Project, ontology: Ontology, out: Path, scanned: tup
     if not meta or meta.get("manifest") != manifest_hash(out) or meta.get("fingerprint") != fingerprint(project, ontology.base):
         return None
     current, clean = signatures(project, ontology.kinds_by_folder, scanned)
-    if not clean:
-        return None
+    if not clean or not current:
+        return None  # (no record at all: the full build refuses it, unless asked for)
     # The old rows stay columns throughout: made rows, looped over and made columns again, a
     # hundred thousand would cost more than all the rest of a one-record rebuild.
     old = index.ordered_columns(meta)
@@ -125,7 +125,7 @@ def _quick_rebuild(project: Project, ontology: Ontology, out: Path, scanned: tup
         for name, facts_of_file in old_manifest["files"].items():
             if name in DUMPS or name in ("void.ttl", "manifest.json") or not (out / name).is_file():
                 continue
-            if name.startswith(f"{RELEASES_FOLDER}/") or name in ("ontology.ttl", "context.jsonld"):
+            if name.startswith(f"{RELEASES_FOLDER}/") or name in ("ontology.ttl", "vocabulary.ttl", "context.jsonld"):
                 staging.link(name, out / name, Written(facts_of_file["bytes"], facts_of_file["sha256"]))
         first = next(compress(new.subject, live), None)
         staging.write("void.ttl", write_void(ontology, facts, dict(staging.written), first[1:-1] if first else None))

@@ -20,8 +20,9 @@ from rdflib.namespace import RDF, SH
 from ..model.namespaces import XSD
 from ..model.ontology import Ontology
 from ..model.problems import Problem
-from ..model.terms import canonical_language, nt_literal, parse_literal
-from ..pipeline.mapper import Mapped
+from ..model.terms import display_language, nt_literal, parse_literal
+from ..pipeline.mapper import NUMBER_TYPES, Mapped, holds_refused, lexical
+from ..records.limits import digits_problem
 from ..settings import configure_process
 
 _VALUE_COMPONENTS = {"Datatype", "Class", "In", "Pattern", "LanguageIn", "MinInclusive", "MaxInclusive",
@@ -167,7 +168,7 @@ class ResultReader:
         if parsed:
             lexical, language, datatype = parsed
             if language:
-                return f'"{lexical}"@{canonical_language(language)}'
+                return f'"{lexical}"@{display_language(language)}'  # as a record writes it (zh-Hans)
             if datatype in _NUMBERS and not ill_typed_number(value) or datatype == XSD + "boolean":
                 return lexical  # as the YAML wrote it, unquoted
             return f'"{lexical}"'
@@ -183,6 +184,17 @@ class ResultReader:
     def has_ill_typed_number(self, subject: str) -> bool:
         record = self.mapped.record_of(subject)
         return record is not None and any(len(k) == 3 and k[0] == subject and ill_typed_number(k[2]) for k in self.mapped.trace(record))
+
+    def refused_for_digits(self, subject: str) -> bool:
+        """Whether the record wrote a number with more digits than the engines compare alike:
+        the mapper reported it and kept it from them, so that shapes over the whole node (an
+        amount has a value, a range or parts) would miss it, and say so wrongly."""
+        record = self.mapped.record_of(subject)
+        if record is None:
+            return False
+        terms = self.ontology.terms
+        return any(key in terms and terms[key].datatype in NUMBER_TYPES and not isinstance(value, (list, dict, bool))
+                   and value is not None and digits_problem(lexical(value)) for key, value in record.data.items())
 
     def repeated_language(self, subject: str, predicate: str) -> str | None:
         """The second text in a language that already has one: where sh:uniqueLang fails."""
@@ -203,6 +215,8 @@ class ResultReader:
             subject, value = result.focus, result.value
             if component in ("Xone", "Or", "And", "Not", "Node") and value == subject:
                 value = None  # node-level results name the focus node as their value
+                if self.refused_for_digits(subject):
+                    continue  # a number written but held back for its digits leaves the node short
             if (subject, path, value) in skip:
                 continue
             if component in _COMPARISONS and value and ill_typed_number(value):
@@ -217,10 +231,15 @@ class ResultReader:
             key, mark = origin.key, origin.mark
             if path and (subject, path) not in self.mapped.trace(self.mapped.record_of(subject)):
                 key = self.ontology.key_for(path[1:-1])  # a missing key: report it by name at the record
+                if component == "MinCount" and key in self.mapped.record_of(subject).data:
+                    continue  # written, but every value refused, each with its own problem
             elif component == "QualifiedMinCount":
                 # a value missing beside others (label.en beside label.zh-Hans): at the key they share
                 key = key.split(".")[0]
-                mark = self.mapped.record_of(subject).key_mark(key)
+                record = self.mapped.record_of(subject)
+                if holds_refused(record.data.get(key)):
+                    continue  # the reader refused a value there (an escaped control), and said so
+                mark = record.key_mark(key)
             message = result.message
             if value is not None and component in _VALUE_COMPONENTS:
                 message = f"{message}, got {self.value_text(value)}"

@@ -18,12 +18,16 @@ from .common import err, find_project
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but problems.")
 @click.option("--watch", "-w", is_flag=True,
               help="Build, then stay and rebuild dist/ each time a record or the ontology changes, until Ctrl-C.")
-def build_command(out: Path | None, site: bool, quiet: bool, watch: bool) -> None:
+@click.option("--allow-empty", is_flag=True,
+              help="Publish an empty dataset when there is no record file (without it, a missing or empty "
+                   "records/ is an error, and the previous output stays).")
+def build_command(out: Path | None, site: bool, quiet: bool, watch: bool, allow_empty: bool) -> None:
     """Validate every record, then write Turtle, N-Triples, JSON-LD, the ontology, the dataset
     description (void.ttl) and a manifest; with --site, the static site too.
 
     A build that fails validation leaves the previous output untouched; so does one that is
-    interrupted, since the new folder replaces the old one in a single step.
+    interrupted, since the new folder replaces the old one in a single step, and so does one
+    that finds no record at all (unless --allow-empty).
 
     With --watch, the process stays and rebuilds after each edit: the system says which files
     changed, and only they (and the records that name them) are read again.
@@ -54,7 +58,7 @@ def build_command(out: Path | None, site: bool, quiet: bool, watch: bool) -> Non
 
     try:
         report = build(project, out=out, site=site, on_wait=lambda: err("waiting for another build to finish…"),
-                       scanned=scanned.get("signatures"))
+                       scanned=scanned.get("signatures"), allow_empty=allow_empty)
     except BuildFailed as failed:
         problems = failed.verdict.problems
         err(render_text(problems).rstrip("\n"))

@@ -15,12 +15,15 @@ from .common import err, find_project
 @click.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=True, path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: one line per problem (file:line:column: key: message); json: for editors and CI.")
-def validate_command(paths: tuple[Path, ...], output_format: str) -> None:
+              help="text: one line per problem (file:line:column: key: message) on stderr, then the count on "
+                   "stdout; json: everything on stdout, for editors and CI.")
+@click.option("--allow-empty", is_flag=True, help="Take a missing or empty records/ as valid (otherwise a problem).")
+def validate_command(paths: tuple[Path, ...], output_format: str, allow_empty: bool) -> None:
     """Check records against the ontology and report every problem.
 
     With PATHS (files or folders under records/), report only their problems; all records are
-    still read, since references are checked against them. Exits 0 when valid, 1 when not.
+    still read, since references are checked against them. Problems go to stderr, the count of
+    records checked to stdout. Exits 0 when valid, 1 when not.
     """
     exit_at_once()
     project = find_project()
@@ -31,19 +34,19 @@ def validate_command(paths: tuple[Path, ...], output_format: str) -> None:
             if project.relative(path) == str(path) and not path.resolve().is_relative_to(project.root.resolve()):
                 raise click.BadParameter(f"{path} is not inside the project at {project.root}", param_hint="PATHS")
             only.extend(sorted(path.rglob("*.yaml")) if path.is_dir() else [path])
-    verdict = validate_project(project, only=only)
+    verdict = validate_project(project, only=only, allow_empty=allow_empty)
     if only is not None:
         checked = len(only)
     else:  # the records read, and the files that could not be read as records
         shown = {r.shown_path for r in verdict.records}  # once, not once a problem
-        checked = len(verdict.records) + len({p.path for p in verdict.problems if p.path not in shown})
+        checked = len(verdict.records) + len({p.path for p in verdict.problems if p.path not in shown and p.line})
     if output_format == "json":
         click.echo(render_json(verdict.problems, checked), nl=False)
     else:
-        click.echo(render_text(verdict.problems), nl=False)
+        click.echo(render_text(verdict.problems), nl=False, err=True)
         if not divisions_installed(project):
             err("division codes not checked against their code list: it is not installed (make divisions)")
-        err(count_line(verdict.problems, checked))
+        click.echo(count_line(verdict.problems, checked))
     raise SystemExit(1 if verdict.problems else 0)
 
 

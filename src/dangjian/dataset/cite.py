@@ -34,9 +34,10 @@ class Citation:
 
 
 def text(c: Citation) -> str:
-    accessed = c.accessed.isoformat() if c.accessed else "<date of access>"
+    # A page cannot know when it is read: without a date, the reader's style adds one.
+    accessed = f" (accessed {c.accessed.isoformat()})" if c.accessed else ""
     issued = f" ({c.issued[:4]})" if c.issued else ""
-    return f"{DATASET_AUTHOR}{issued}. {c.full_title}. In: {c.dataset}, version {c.version} ({c.kind} record {c.record_id}). {c.uri} (accessed {accessed})."
+    return f"{DATASET_AUTHOR}{issued}. {c.full_title}. In: {c.dataset}, version {c.version} ({c.kind} record {c.record_id}). {c.uri}{accessed}."
 
 
 def _bibtex_escape(value: str) -> str:

@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pyoxigraph
 
+from ..formats.vocabulary import ONTOLOGY_PATH
 from ..model.ontology import Ontology
 from ..settings import Project
 
 DUMP = "dangjian.nt"
+VOCABULARY = "vocabulary.ttl"  # the vocabulary without the shapes, as published
 
 
 class NotBuilt(Exception):
@@ -35,7 +37,24 @@ class KnowledgeBase:
 
     @cached_property
     def store(self) -> pyoxigraph.Store:
-        """An in-memory Oxigraph store holding the published graph (default graph)."""
+        """An in-memory Oxigraph store holding the published graph and the vocabulary (its
+        classes, properties and controlled values with their labels) in the default graph, as
+        the SPARQL endpoint holds them (see :func:`load_vocabulary`)."""
         store = pyoxigraph.Store()
         store.bulk_load(path=str(self.dist / DUMP), format=pyoxigraph.RdfFormat.N_TRIPLES)
+        load_vocabulary(store, self.dist)
         return store
+
+
+VOCABULARY_GRAPH_PATH = ONTOLOGY_PATH  # {base}ontology: the document the vocabulary's terms are in
+
+
+def load_vocabulary(store: pyoxigraph.Store, dist: Path, graph: str | None = None) -> None:
+    """Add the published vocabulary (dist/vocabulary.ttl) to the default graph, and to the named
+    graph ``graph`` when given, so that a query finds the label of dj:bound-exact or dj:Policy."""
+    path = dist / VOCABULARY
+    if not path.is_file():
+        return  # a build from before the vocabulary was published on its own
+    store.bulk_load(path=str(path), format=pyoxigraph.RdfFormat.TURTLE)
+    if graph:
+        store.bulk_load(path=str(path), format=pyoxigraph.RdfFormat.TURTLE, to_graph=pyoxigraph.NamedNode(graph))

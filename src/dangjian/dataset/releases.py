@@ -18,7 +18,7 @@ from ..records.releases import releases
 from ..settings import Project
 
 WORKING = "working"
-_VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$")
+_VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}\Z")
 
 
 def valid_version(version: str) -> bool:

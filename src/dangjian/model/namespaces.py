@@ -6,6 +6,7 @@ own vocabulary is not here: its IRI follows the base setting (``Ontology.vocabul
 """
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 OWL = "http://www.w3.org/2002/07/owl#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -17,10 +18,13 @@ VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
 SPDX = "http://spdx.org/rdf/terms#"
 FOAF = "http://xmlns.com/foaf/0.1/"
+SH = "http://www.w3.org/ns/shacl#"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS = "http://www.w3.org/ns/formats/"  # the W3C's IRIs of formats (formats:Turtle)
 
 RDF_TYPE = RDF + "type"
 RDF_FIRST, RDF_REST, RDF_NIL = RDF + "first", RDF + "rest", RDF + "nil"
-XSD_STRING = XSD + "string"
+XSD_STRING, XSD_INTEGER = XSD + "string", XSD + "integer"
 OWL_SAME_AS, OWL_DEPRECATED = OWL + "sameAs", OWL + "deprecated"
 SKOS_PREF_LABEL = SKOS + "prefLabel"
 DCTERMS_IDENTIFIER, DCTERMS_IS_REPLACED_BY, DCTERMS_LANGUAGE = DCTERMS + "identifier", DCTERMS + "isReplacedBy", DCTERMS + "language"

@@ -30,10 +30,12 @@ from pathlib import Path
 
 import pyoxigraph
 import rdflib
+import rdflib.collection
 from rdflib.namespace import DCTERMS, RDF, SH
 
 from .. import settings
 from .rdfterms import to_rdflib
+from .terms import display_language
 
 DJ_PATH = "ontology#"
 CONTEXT_FILE = "context.jsonld"
@@ -150,6 +152,37 @@ class Ontology:
         raise ValueError(f"{SHAPES_FILE}: no sh:pattern for dcterms:identifier")
 
     @cached_property
+    def language_rules(self) -> dict[tuple[str | None, str], tuple[tuple[str, ...], str]]:
+        """(kind, predicate) -> (the language tags its values may have, the shape's message),
+        from every property shape with sh:languageIn: the kind is that of the node shape holding
+        it, None for a node shape of no kind (the tombstones'), which holds for every kind."""
+        shapes = self.shapes_graph
+        kind_of_shape = {rdflib.URIRef(kind.shape_iri): kind.name for kind in self.kinds.values()}
+        rules: dict[tuple[str | None, str], tuple[tuple[str, ...], str]] = {}
+        for node, prop in sorted(shapes.subject_objects(SH.property)):
+            listed = shapes.value(prop, SH.languageIn)
+            path = shapes.value(prop, SH.path)
+            if listed is None or not isinstance(path, rdflib.URIRef):
+                continue
+            tags = tuple(str(tag) for tag in rdflib.collection.Collection(shapes, listed))
+            key = (kind_of_shape.get(node), str(path))
+            earlier = rules.get(key)
+            if earlier:  # several shapes: a value must pass them all
+                tags = tuple(tag for tag in earlier[0] if tag in tags)
+            message = earlier[1] if earlier else str(shapes.value(prop, SH.message) or f"expected text tagged {', '.join(tags)}")
+            rules[key] = (tags, message)
+        return rules
+
+    def languages(self, kind: str, predicate: str) -> tuple[tuple[str, ...], str]:
+        """The language tags a kind's values of a predicate may have (empty: any), and the
+        message that says so."""
+        own = self.language_rules.get((kind, predicate))
+        anywhere = self.language_rules.get((None, predicate))
+        if own and anywhere:
+            return tuple(tag for tag in own[0] if tag in anywhere[0]), own[1]
+        return own or anywhere or ((), "")
+
+    @cached_property
     def tombstone_predicates(self) -> frozenset[str]:
         """Predicates whose presence makes a record a tombstone (the targets of dj:TombstoneShape)."""
         shape = rdflib.URIRef(self.vocabulary_iri + "TombstoneShape")
@@ -178,8 +211,8 @@ class Ontology:
         for graph in (self.vocabulary_graph, self.shapes_graph):
             for predicate in (rdflib.RDFS.label, rdflib.SKOS.prefLabel):
                 for subject, label in graph.subject_objects(predicate):
-                    if isinstance(label, rdflib.Literal) and label.language:
-                        out.setdefault(str(subject), {}).setdefault(label.language, str(label))
+                    if isinstance(label, rdflib.Literal) and label.language:  # keyed zh-Hans, en
+                        out.setdefault(str(subject), {}).setdefault(display_language(label.language), str(label))
         return out
 
     @cached_property

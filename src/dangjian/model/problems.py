@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from ..text.visible import shown
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -19,8 +21,10 @@ class Problem:
     shape: str = field(default="", compare=False)  # the SHACL shape behind a "shacl:" rule
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}:{self.column}"
-        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+        """One line, whatever the file holds: characters that show nothing (a line break in a
+        value or a file name, a zero-width space, a bidirectional override) as escapes."""
+        where = f"{shown(self.path)}:{self.line}:{self.column}" if self.line else shown(self.path)
+        return f"{where}: {shown(self.key)}: {shown(self.message)}" if self.key else f"{where}: {shown(self.message)}"
 
     def as_dict(self) -> dict:
         return {"path": self.path, "line": self.line, "column": self.column, "key": self.key,
@@ -40,8 +44,9 @@ def render_json(problems: list[Problem], checked: int) -> str:
 
 
 def count_line(problems: list[Problem], checked: int) -> str:
-    files = len({p.path for p in problems})
+    files = len({p.path for p in problems if p.line})  # (a problem at no line is not a file's: records/ missing)
     if not problems:
         return f"{checked} records checked: all valid"
     plural = "s" if len(problems) != 1 else ""
-    return f"{checked} records checked: {len(problems)} problem{plural} in {files} file{'s' if files != 1 else ''}"
+    where = f" in {files} file{'s' if files != 1 else ''}" if files else ""
+    return f"{checked} records checked: {len(problems)} problem{plural}{where}"

@@ -49,7 +49,7 @@ def from_rdflib_graph(graph: rdflib.Graph) -> list[Triple]:
 
 
 def nt_term(term) -> str:
-    """A pyoxigraph term as the pipeline writes it in N-Triples (language tags in their usual case)."""
+    """A pyoxigraph term as the pipeline writes it in N-Triples (language tags in the published form)."""
     if isinstance(term, Literal) and term.language:
         return str(Literal(term.value)).rstrip() + "@" + canonical_language(term.language)
     return str(term)

@@ -1,4 +1,4 @@
-"""N-Triples terms, as the pipeline carries them (strings such as '<iri>' and '"text"@zh-Hans'):
+"""N-Triples terms, as the pipeline carries them (strings such as '<iri>' and '"text"@zh-hans'):
 written by :func:`nt_literal`, read back by :func:`split_literal`, here and nowhere else.
 
 At a million statements, strings are many times cheaper than term objects, and every output
@@ -88,11 +88,21 @@ def parse_literal(term: str) -> tuple[str, str | None, str | None] | None:
 
 @lru_cache(maxsize=1024)  # a knowledge base writes a handful of tags, a hundred thousand times
 def canonical_language(tag: str) -> str:
-    """BCP 47 case conventions (zh-hans -> zh-Hans, zh-hant-tw -> zh-Hant-TW).
+    """The one form of a language tag in every RDF output: lower case (zh-Hans -> zh-hans).
 
-    pyoxigraph and several triple stores lowercase tags; tags compare case-insensitively, and
-    the published files write them the way people do.
+    Tags compare case-insensitively (BCP 47), but SPARQL's ``lang()`` returns the tag as the
+    store keeps it: Oxigraph and Virtuoso lowercase tags, Jena and rdflib keep them as
+    written. Written in lower case, ``lang(?l) = "zh-hans"`` gives the same rows on all four;
+    any other case gives none on some of them. (``langMatches`` works on every store whatever
+    the case, and is what the examples use.)
     """
+    return tag.lower()
+
+
+@lru_cache(maxsize=64)
+def display_language(tag: str) -> str:
+    """BCP 47 case conventions, for people and HTML ``lang`` attributes (zh-hans -> zh-Hans,
+    zh-hant-tw -> zh-Hant-TW); never for RDF (see :func:`canonical_language`)."""
     parts = tag.split("-")
     out = [parts[0].lower()]
     for part in parts[1:]:

@@ -16,24 +16,26 @@ records that have problems, by mapping them once more with tracing on.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..records.limits import digits_problem
 from ..records.loader import Record
 from ..records.yaml12 import REFUSED, Mark
 from ..model.ontology import Ontology, Term
 from ..model.problems import Problem
 from ..model import namespaces
 from ..model.terms import Triple, canonical_language, iri, nt_literal, nt_string
+from ..text.visible import hidden_or_alike, nearest, shown, shown_ascii, skeleton
 
 DRAFT_KEY = "draft"  # what `dangjian draft` marks its records with: no key of the format, refused with its own message
 RDF_TYPE, RDF_FIRST, RDF_REST, RDF_NIL = (iri(t) for t in (namespaces.RDF_TYPE, namespaces.RDF_FIRST, namespaces.RDF_REST, namespaces.RDF_NIL))
 
 # BCP 47 in outline: a language, then subtags (zh-Hans, zh-Hant-TW, en).
-_LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{1,8})*$")
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{1,8})*\Z")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+NUMBER_TYPES = (namespaces.XSD + "decimal", namespaces.XSD + "integer")
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,36 @@ def _describe(value) -> str:
     return '"' + str(value).replace('"', '\\"') + '"'
 
 
+def holds_refused(value) -> bool:
+    """Whether the reader refused the value or anything in it (it said why)."""
+    if value is REFUSED:
+        return True
+    if isinstance(value, list):
+        return any(map(holds_refused, value))
+    if isinstance(value, dict):
+        return any(map(holds_refused, value.values()))
+    return False
+
+
+def _describe_word(value) -> str:
+    """A value where an ASCII word belongs (an id, a controlled value): every other character
+    as an escape, so that a look-alike or an invisible one shows."""
+    return f'"{shown_ascii(value)}"' if isinstance(value, str) else _describe(value)
+
+
+def _meant(value, words=None, pattern: re.Pattern | None = None) -> str:
+    """"; did you mean `x`?" for a word with hidden or look-alike characters, where what it looks
+    like is one of ``words``, or matches ``pattern``; else nothing."""
+    if not isinstance(value, str) or not hidden_or_alike(value):
+        return ""
+    if words is not None:
+        meant = nearest(value, words)
+    else:
+        meant = skeleton(value).strip()
+        meant = meant if pattern is not None and pattern.fullmatch(meant) else None
+    return f"; did you mean `{meant}`?" if meant else ""
+
+
 @dataclass(frozen=True)
 class _Compiled:
     """A term with its N-Triples pieces worked out once."""
@@ -214,17 +246,18 @@ class RecordMapper:
             self.problem((key,), "a draft from `dangjian draft`: check every value marked `# suggestion`, fill in "
                                  "what it left as comments, then delete this line", at_key=True)
             return
-        close = difflib.get_close_matches(key, sorted(self.compiled), n=1, cutoff=0.75)
-        hint = f"; did you mean `{close[0]}`?" if close else "; see the record format in README.md"
-        self.problem((key,), f"unknown key{hint}", at_key=True)
+        close = nearest(key, self.compiled, cutoff=0.75)
+        hint = f"; did you mean `{close}`?" if close else "; see the record format in README.md"
+        written = f" `{shown_ascii(key)}`" if shown_ascii(key) != shown(key) else ""  # a look-alike letter shows only so
+        self.problem((key,), f"unknown key{written}{hint}", at_key=True)
 
     # --- values ----------------------------------------------------------------------------
 
     def map_value(self, compiled: _Compiled, value) -> None:
         term = compiled.term
         key = term.key
-        if value is REFUSED or (isinstance(value, list) and any(v is REFUSED for v in value)):
-            return  # the reader has reported it
+        if holds_refused(value) and not (term.shape == "language" and isinstance(value, dict)):
+            return  # the reader has reported it (a language map keeps its other languages)
         if value is None or value == [] or value == {}:
             self.problem((key,), "empty value; give one, or remove the key", at_key=True)
             return
@@ -246,6 +279,8 @@ class RecordMapper:
 
     def convert(self, compiled: _Compiled, item, path: tuple) -> str | None:
         term = compiled.term
+        if item is REFUSED:
+            return None  # the reader has reported it
         if isinstance(item, (dict, list)) or item is None:
             self.problem(path, f"expected a single value, got {_describe(item) if item is not None else 'nothing'}")
             return None
@@ -253,17 +288,19 @@ class RecordMapper:
         if shape == "reference":
             kind = term.target_kind or self.record.kind.name  # no scoped @base: the record's own kind
             if not isinstance(item, str) or not _SLUG.match(item):
-                self.problem(path, f"expected the id of a {kind} record (a lowercase slug), got {_describe(item)}")
+                self.problem(path, f"expected the id of a {kind} record (a lowercase slug), got {_describe_word(item)}{_meant(item, pattern=_SLUG)}")
                 return None
             prefix = compiled.prefix or "<" + self.ontology.record_iri(kind, "")
             return f"{prefix}{item}>"
         if shape == "vocab":
             if not isinstance(item, str) or not _SLUG.match(item):
-                values = ", ".join(self.ontology.vocabulary_values(term))
-                self.problem(path, f"expected one of: {values}; got {_describe(item)}")
+                allowed = self.ontology.vocabulary_values(term)
+                self.problem(path, f"expected one of: {', '.join(allowed)}; got {_describe_word(item)}{_meant(item, allowed)}")
                 return None
             return f"{compiled.prefix}{item}>"
         if shape == "typed":
+            if term.datatype in NUMBER_TYPES and self.too_long(item, path):
+                return None
             return nt_string(lexical(item)) + compiled.suffix
         # plain: text in the term's language, or a native scalar with JSON-LD's datatype
         datatype = _native_datatype(item)
@@ -271,19 +308,33 @@ class RecordMapper:
             return f"{nt_string(lexical(item))}^^<{datatype}>"
         return nt_literal(item, language=term.language)
 
+    def too_long(self, item, path: tuple) -> bool:
+        """Whether a number has more digits than both SHACL engines compare exactly (reported;
+        it is then left out of the statements, so that neither engine sees it)."""
+        problem = digits_problem(lexical(item)) if isinstance(item, (str, int, Decimal)) and not isinstance(item, bool) else None
+        if problem:
+            self.problem(path, problem)
+        return problem is not None
+
     def map_language(self, compiled: _Compiled, value) -> None:
         key = compiled.term.key
         if isinstance(value, dict):
             entries = [((key, tag), tag, text) for tag, text in value.items()]
         else:
             entries = [((key,), self.ontology.default_language, value)]
+        allowed, message = self.ontology.languages(self.record.kind.name, compiled.term.predicate)
         for path, tag, texts in entries:
-            if texts is REFUSED or (isinstance(texts, list) and REFUSED in texts):
+            if holds_refused(texts):
                 continue
             if not _LANGUAGE_TAG.match(str(tag)):
-                self.problem(path, f"`{tag}` is not a language tag; use zh-Hans, zh-Hant or en")
+                listed = f"{', '.join(allowed[:-1])} or {allowed[-1]}" if len(allowed) > 1 else "".join(allowed)
+                self.problem(path, f"`{shown_ascii(str(tag))}` is not a language tag; use {listed}{_meant(tag, allowed)}")
                 continue
             suffix = "@" + canonical_language(tag)
+            # Only the tags the shapes allow, exactly, and checked here: SHACL's sh:languageIn
+            # also takes zh-Hans-CN for zh-Hans (and engines differ on it); neither sees one.
+            # Tags compare case-insensitively (BCP 47): the shapes list zh-Hans, the outputs write zh-hans.
+            refused = allowed and canonical_language(tag) not in {canonical_language(t) for t in allowed}
             for index, text in enumerate(texts if isinstance(texts, list) else [texts]):
                 where = path + (index,) if isinstance(texts, list) else path
                 if not isinstance(text, str):
@@ -291,6 +342,9 @@ class RecordMapper:
                     continue
                 if not text.strip():
                     self.problem(where, "empty text; give one, or remove the key")
+                    continue
+                if refused:
+                    self.problem(where, f"{message}, got {_describe(text)}@{tag}", rule="language")  # the tag as written
                     continue
                 self.add(compiled.predicate, nt_string(text) + suffix, where)
 
@@ -307,8 +361,12 @@ class RecordMapper:
         subject = self.subject
         suffix = f"^^<{term.datatype}>" if term.datatype else ""
         for index, (node, item) in enumerate(zip(nodes, value)):
-            if not _is_number(item):
+            if item is REFUSED:
+                item = ""  # the reader has reported it
+            elif not _is_number(item):
                 self.problem((key, index), f"expected a number, got {_describe(item) if item is not None else 'nothing'}")
+                item = ""
+            elif term.datatype in NUMBER_TYPES and self.too_long(item, (key, index)):
                 item = ""
             self.subject = node
             self.add(RDF_FIRST, nt_string(lexical(item)) + suffix, (key, index))

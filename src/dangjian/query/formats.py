@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # the endpoint's query workers import this module and must no
     from ..model.ontology import Ontology
 
 ANSWERS = ("solutions", "boolean")
+TABLE = "TABLE"  # the readable table (see table()), not a pyoxigraph writer
 GRAPHS = ("graph",)
 
 
@@ -58,13 +59,15 @@ FORMATS = (
     Format("json", "application/sparql-results+json", ANSWERS, "JSON", also=("application/json",), charset=False),
     Format("xml", "application/sparql-results+xml", ANSWERS, "XML", also=("application/xml", "text/xml"), charset=False),
     Format("csv", "text/csv", ANSWERS, "CSV"),
-    Format("tsv", "text/tab-separated-values", ANSWERS, "TSV"),
+    Format("tsv", "text/tab-separated-values", ANSWERS, "TSV", also=("text/tsv",)),
     Format("ttl", "text/turtle", GRAPHS, "TURTLE", aliases=("turtle",), also=("application/x-turtle",), long_name="turtle"),
     Format("nt", "application/n-triples", GRAPHS, "N_TRIPLES", aliases=("ntriples", "n-triples"), also=("text/n-triples",),
            long_name="ntriples"),
     Format("jsonld", "application/ld+json", GRAPHS, "JSON_LD", aliases=("json-ld", "json"), also=("application/json",)),
     Format("rdf", "application/rdf+xml", GRAPHS, "RDF_XML", aliases=("rdfxml", "rdf/xml", "rdf-xml", "xml"),
            also=("application/xml", "text/xml"), long_name="rdfxml"),
+    # Plain text: the table for solutions; for a graph, N-Triples (text/plain was its media type).
+    Format("text", "text/plain", (*ANSWERS, *GRAPHS), TABLE, aliases=("txt",)),
 )
 FORMAT_NAMES = ("table", *(f.name for f in FORMATS))
 KIND_QUERIES = {"solutions": "a SELECT", "boolean": "an ASK", "graph": "a CONSTRUCT or DESCRIBE"}
@@ -124,6 +127,10 @@ def serialize(results: Results, fmt: str, ontology: Ontology | None = None, pref
     without, by pyoxigraph's writers, Turtle and RDF/XML declaring those of ``prefixes`` the
     answer uses (the endpoint, whose workers hold no ontology)."""
     chosen = find(fmt, results.kind)
+    if chosen.writer == TABLE and results.kind in ANSWERS:
+        return table(results, prefixes or {}, max_width=None).encode("utf-8")
+    if chosen.writer == TABLE:
+        return pyoxigraph.serialize(results.triples(), format=pyoxigraph.RdfFormat.N_TRIPLES)
     if results.kind in ANSWERS:
         with evaluating():
             return results.raw.serialize(format=getattr(pyoxigraph.QueryResultsFormat, chosen.writer))

@@ -6,6 +6,7 @@ its file name, which must equal its ``id`` key) and its parsed document with lin
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -16,9 +17,10 @@ from pathlib import Path
 from ..model.ontology import Kind, Ontology
 from ..model.problems import Problem
 from ..settings import Project
+from ..text.visible import hidden_or_alike, shown_ascii, skeleton
 from .fastyaml import read_simple
 from .layout import COMPANION_SUFFIXES, RECORD_SUFFIX, ignored, only_record_files
-from .yaml12 import Document, Mark, YamlError, check_text, parse, parse_text
+from .yaml12 import REFUSED, Document, Mark, YamlError, check_text, parse, parse_text
 
 
 
@@ -62,14 +64,20 @@ class Loaded:
 
 def record_files(project: Project, ontology: Ontology) -> tuple[list[tuple[Path, Kind, str]], list[Problem]]:
     """Every record file under records/, with its kind and its path as shown; problems for files
-    that do not belong."""
+    that do not belong. A missing records/ gives no file and no problem: whether that is one
+    is the caller's to say (see :func:`no_records_problem`)."""
     found, problems = [], []
     if not project.records.is_dir():
         return found, problems
     records_shown = project.relative(project.records)
+    inside = project.root.resolve()
     for folder in sorted(p for p in project.records.iterdir()):
         shown = f"{records_shown}/{folder.name}"
         if ignored(folder.name):
+            continue
+        link_problem = _symlink_problem(folder, shown, inside) if folder.is_symlink() else None
+        if link_problem:
+            problems.append(link_problem)
             continue
         if not folder.is_dir():
             problems.append(Problem(shown, 1, 1, "", "records/ holds one folder per kind of record; move this file into one", "files"))
@@ -79,25 +87,83 @@ def record_files(project: Project, ontology: Ontology) -> tuple[list[tuple[Path,
             known = ", ".join(sorted(ontology.kinds_by_folder))
             problems.append(Problem(shown, 1, 1, "", f"unknown folder of records; the kinds are: {known}", "files"))
             continue
-        with os.scandir(folder) as entries:
-            names = sorted((entry.name, entry.is_file()) for entry in entries)
+        with os.scandir(folder) as entries:  # (a regular file is told from the folder's listing, without a stat)
+            names = sorted((entry.name, entry.is_file(follow_symlinks=False)) for entry in entries)
         # A child path without parsing its name again (pathlib's own way, for 100,000 files).
         child = getattr(folder, "_make_child_relpath", folder.joinpath)
         plain = [name for name, is_file in names if is_file and not ignored(name)]  # any other: the loop below
-        if len(plain) == len(names) and only_record_files(plain):  # the usual folder, in C loops
+        if len(plain) == len(names) and only_record_files(plain) and all(map(str.isprintable, plain)):  # the usual folder, in C loops
             found += zip(map(child, plain), repeat(kind), map(f"{shown}/".__add__, plain))
             continue
         for name, is_file in names:
             if ignored(name):
                 continue
-            suffix = os.path.splitext(name)[1]
-            if suffix == RECORD_SUFFIX and is_file:
-                found.append((child(name), kind, f"{shown}/{name}"))
-            elif suffix == ".yml":
-                problems.append(Problem(f"{shown}/{name}", 1, 1, "", f"record files end in .yaml; rename it to {name[:-4]}.yaml", "files"))
-            elif suffix not in COMPANION_SUFFIXES:
-                problems.append(Problem(f"{shown}/{name}", 1, 1, "", f"not a record: {kind.folder}/ holds {RECORD_SUFFIX} files", "files"))
+            path, name_shown = child(name), f"{shown}/{name}"
+            problem = _entry_problem(path, name, name_shown, kind, is_file, inside)
+            if problem:
+                problems.append(problem)
+            elif os.path.splitext(name)[1] == RECORD_SUFFIX:
+                found.append((path, kind, name_shown))
     return found, problems
+
+
+def _entry_problem(path: Path, name: str, shown: str, kind: Kind, is_file: bool, inside: Path) -> Problem | None:
+    """What is wrong with an entry of a kind's folder, or None for a record file or a companion."""
+    if not is_file and path.is_symlink():
+        problem = _symlink_problem(path, shown, inside)
+        if problem:
+            return problem
+        is_file = path.is_file()
+    suffix = os.path.splitext(name)[1]
+    if not is_file and path.is_dir():
+        what = "a record is a file" if suffix == RECORD_SUFFIX else f"{kind.folder}/ holds {RECORD_SUFFIX} files, not folders"
+        return Problem(shown, 1, 1, "", f"a folder, not a record: {what}", "files")
+    if not name.isprintable():
+        odd = next(c for c in name if not c.isprintable())
+        return Problem(shown, 1, 1, "", f"the file name holds U+{ord(odd):04X}, which names do not show; rename the file", "files")
+    if suffix == RECORD_SUFFIX and is_file:
+        return None
+    if suffix == ".yml":
+        return Problem(shown, 1, 1, "", f"record files end in .yaml; rename it to {name[:-4]}.yaml", "files")
+    if suffix in COMPANION_SUFFIXES and is_file:
+        return None
+    return Problem(shown, 1, 1, "", f"not a record: {kind.folder}/ holds {RECORD_SUFFIX} files", "files")
+
+
+def _symlink_problem(path: Path, shown: str, inside: Path) -> Problem | None:
+    """A symbolic link is read as what it points to, when that is a file or folder inside the
+    project; a loop, a link to nothing, or one that leads out of the project is a problem."""
+    try:
+        target = Path(os.path.realpath(path, strict=True))
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return Problem(shown, 1, 1, "", "a symbolic link that leads back to itself (a loop); replace it with what it stands for", "files")
+        try:
+            pointed = os.readlink(path)
+        except OSError:
+            pointed = "?"
+        return Problem(shown, 1, 1, "", f"a symbolic link to {pointed}, which does not exist; remove it, or restore what it points to", "files")
+    if not target.is_relative_to(inside):
+        return Problem(shown, 1, 1, "", "a symbolic link that leads out of the project; records are read only from inside "
+                                        "it: copy what it points to in", "files")
+    return None
+
+
+def no_records_problem(project: Project) -> Problem:
+    """The problem of a project with no record file at all (a folder moved, a checkout gone
+    wrong), which must not replace a good build with an empty one."""
+    shown = project.relative(project.records) + "/"
+    link = _symlink_problem(project.records, shown, project.root.resolve()) if project.records.is_symlink() else None
+    if link and "out of the project" not in link.message:  # (records/ kept elsewhere is fine)
+        return Problem(shown, 0, 0, "", link.message, "files")
+    if not project.records.exists():
+        what = "there is no records/ folder"
+    elif not project.records.is_dir():
+        what = "records is not a folder"
+    else:
+        what = "it holds no record file"
+    return Problem(shown, 0, 0, "", f"{what}; records are records/{{kind}}/{{id}}.yaml (an empty dataset is built only "
+                                    f"when asked for, with --allow-empty)", "files")
 
 
 def read_bytes(path: Path) -> bytes:
@@ -151,19 +217,33 @@ def _record_of(item: tuple[Path, Kind, str], raw: bytes, text: str | YamlError, 
     problems = [Problem(shown, p.mark.line, p.mark.column, p.key, p.message, "yaml") for p in yaml_problems]
     record_id = data.get(id_key)
     stem = path.stem
+    if record_id is REFUSED:
+        return None, problems  # the reader said why
     if record_id is None:
         problems.append(Problem(shown, 1, 1, id_key, f"every record needs an id; this file's would be `{id_key}: {stem}`", "record"))
         return None, problems
     record = Record(kind, record_id, path, shown, data, raw, hashlib.sha256(raw).digest(), document)
-    if not isinstance(record_id, str) or not id_pattern.match(record_id):
+    if not isinstance(record_id, str) or not id_pattern.fullmatch(record_id):
         mark = record.key_mark(id_key)
-        shown_id = f'"{record_id}"' if isinstance(record_id, str) else repr(record_id)
-        problems.append(Problem(shown, mark.line, mark.column, id_key, f"expected a lowercase ASCII slug (letters a-z, digits and single hyphens), got {shown_id}", "record"))
+        problems.append(Problem(shown, mark.line, mark.column, id_key, _id_message(record_id, id_pattern), "record"))
         return None, problems
     if record_id != stem:
         mark = record.key_mark(id_key)
         problems.append(Problem(shown, mark.line, mark.column, id_key, f"id `{record_id}` differs from the file name; rename the file to {record_id}{RECORD_SUFFIX} or fix the id", "record"))
     return record, problems
+
+
+def _id_message(record_id, id_pattern: re.Pattern) -> str:
+    """What is wrong with an id that is not a slug: every character outside printable ASCII
+    shown as an escape (a zero-width space, a Cyrillic а), and the id it looks like."""
+    expected = "expected a lowercase ASCII slug (letters a-z, digits and single hyphens)"
+    if not isinstance(record_id, str):
+        return f"{expected}, got {record_id!r}"
+    message = f'{expected}, got "{shown_ascii(record_id)}"'
+    meant = skeleton(record_id).strip() if hidden_or_alike(record_id) else None
+    if meant and meant != record_id and id_pattern.fullmatch(meant):
+        message += f"; did you mean `{meant}`?"
+    return message
 
 
 class IdRegister:

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.datastructures import MutableHeaders
 from starlette.middleware.cors import CORSMiddleware
 
 from ..dataset.published import KnowledgeBase
@@ -18,6 +19,20 @@ from ..settings import configure_process
 # Each module's routes(kb) contributes its endpoints; order matters only for overlapping paths.
 # A module may also define ``async startup(app)`` and ``async shutdown(app)`` (run by the lifespan).
 ROUTE_MODULES: list[str] = ["records", "sparql", "search"]
+
+
+class OpenCORS(CORSMiddleware):
+    """CORS for a public, read-only dataset: every answer, asked with an Origin or not, says any
+    origin may read it, as the static site's rules say; so no answer varies by Origin."""
+
+    async def send(self, message, send, request_headers) -> None:
+        if message["type"] == "http.response.start":
+            MutableHeaders(scope=message).update(self.simple_headers)
+        await send(message)
+
+
+# What browser code may read beyond the safelisted headers (the static site's rules expose the same).
+CORS_EXPOSED = ["ETag", "Link", "Location", "Retry-After", "Vary"]
 
 
 def create_app(kb: KnowledgeBase, limits: Limits | None = None) -> Starlette:
@@ -42,8 +57,8 @@ def create_app(kb: KnowledgeBase, limits: Limits | None = None) -> Starlette:
 
     middleware = [
         # CORS outermost, so that refusals (403, 413) reach browser clients readably too.
-        Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
-                   allow_headers=["*"], expose_headers=["Link", "Location", "Retry-After", "Vary"], max_age=86400),
+        Middleware(OpenCORS, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+                   allow_headers=["*"], expose_headers=CORS_EXPOSED, max_age=86400),
         Middleware(BodyLimit, limit=limits.max_body),
         Middleware(PathGuard),
         Middleware(ReadOnly),

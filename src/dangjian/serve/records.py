@@ -10,15 +10,16 @@ from __future__ import annotations
 from functools import cached_property
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from ..dataset.about import DATASET_DESCRIPTION
 from ..dataset.graph import Graph
 from ..dataset.published import KnowledgeBase
 from ..dataset.void import DOWNLOADS
-from ..site.resolve import Answer, Site
+from ..site.resolve import Answer, Site, cache_control
 from ..site.static import make_site
+from .caching import cached, http_date
 from .notfound import not_found
 
 TEXT_MEDIA = ("text/", "application/ld+json", "application/n-triples", "application/rdf+xml", "application/json")
@@ -46,29 +47,39 @@ class PublishedSite:
         return path.read_bytes() if path.is_file() else None
 
 
-def respond(answer: Answer, request: Request) -> Response:
+def content_type(media: str | None) -> str | None:
+    return media + "; charset=utf-8" if media and media.startswith(TEXT_MEDIA) and "charset" not in media else media
+
+
+def respond(answer: Answer, request: Request, site: Site | None = None) -> Response:
+    """An answer as a response, with the caching headers every site answer gets; a 404 as the
+    client can read it (:mod:`.notfound`)."""
     if answer.status == 404:
         return not_found(request, answer.body.decode("utf-8").strip().removeprefix("404 Not Found: "))
+    path = request.url.path.removeprefix(request.scope.get("root_path", "")).lstrip("/")
     headers = dict(answer.headers)
+    body, media = answer.body, content_type(answer.media_type)
     if answer.location is not None:
         root = request.scope.get("root_path", "")
-        return RedirectResponse(f"{root}/{answer.location}", status_code=answer.status, headers=headers)
-    media = answer.media_type
-    if media and media.startswith(TEXT_MEDIA):
-        media += "; charset=utf-8"
-    return Response(answer.body, status_code=answer.status, media_type=media, headers=headers)
+        headers["Location"] = f"{root}/{answer.location}"
+        body, media = b"", None
+    last_modified = http_date(site.facts.issued) if site is not None else None
+    return cached(request, answer.status, body, media, headers, cache_control(path), last_modified)
 
 
 def routes(kb: KnowledgeBase) -> list[Route]:
     published = PublishedSite(kb)
 
+    def send(answer: Answer, request: Request) -> Response:
+        return respond(answer, request, published.site)
+
     async def record_uri(request: Request) -> Response:
         p = request.path_params
-        return respond(published.site.record_uri(p["kind"], p["id"], request.headers.get("accept")), request)
+        return send(published.site.record_uri(p["kind"], p["id"], request.headers.get("accept")), request)
 
     async def document(request: Request) -> Response:
         p = request.path_params
-        return respond(published.site.document(p["kind"], p["name"]), request)
+        return send(published.site.document(p["kind"], p["name"]), request)
 
     async def page(request: Request) -> Response:
         path = request.url.path.removeprefix(request.scope.get("root_path", "")).lstrip("/") or "index.html"
@@ -77,27 +88,35 @@ def routes(kb: KnowledgeBase) -> list[Route]:
         body = published.site.pages.page(path)
         if body is None:
             return not_found(request, "no such page")
-        return Response(body, media_type="text/html; charset=utf-8")
+        return send(Answer(200, body, "text/html"), request)
+
+    async def vocabulary(request: Request) -> Response:
+        return send(published.site.vocabulary_uri(request.headers.get("accept")), request)
+
+    async def vocabulary_document(request: Request) -> Response:
+        return send(published.site.vocabulary_document(request.path_params["extension"]), request)
 
     async def download(request: Request) -> Response:
         name = request.path_params["name"]
         body = published.file(name) if name in RELEASE_FILES else None
         if body is None:
             return not_found(request, "no such download")
-        return Response(body, media_type=_media(name))
+        return send(Answer(200, body, download_media_type(name)), request)
 
     async def release_file(request: Request) -> Response:
         p = request.path_params
         body = published.file(f"releases/{p['version']}/{p['name']}") if p["name"] in RELEASE_FILES else None
         if body is None:
             return not_found(request, "no such release file")
-        return Response(body, media_type=_media(p["name"]))
+        return send(Answer(200, body, download_media_type(p["name"])), request)
 
     async def void(request: Request) -> Response:
         body = published.file("void.ttl")
-        return Response(body, media_type="text/turtle; charset=utf-8") if body else not_found(request, "no dataset description")
+        return send(Answer(200, body, "text/turtle"), request) if body else not_found(request, "no dataset description")
 
     return [
+        Route("/ontology", vocabulary),
+        Route("/ontology.{extension}", vocabulary_document),
         Route("/", page),
         Route("/index.html", page),
         Route("/id/{kind}/{id}", record_uri),
@@ -111,11 +130,8 @@ def routes(kb: KnowledgeBase) -> list[Route]:
     ]
 
 
-def _media(name: str) -> str:
+def download_media_type(name: str) -> str:
+    """A download's Content-Type: a .gz file is a gzip file (a client saves it as it is)."""
     if name.endswith(".gz"):
         return "application/gzip"
-    if name.endswith(".ttl"):
-        return "text/turtle; charset=utf-8"
-    if name.endswith(".nt"):
-        return "application/n-triples; charset=utf-8"
-    return "application/ld+json; charset=utf-8"
+    return DOWNLOADS.get(name, "text/turtle")

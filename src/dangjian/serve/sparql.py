@@ -22,12 +22,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..dataset.published import KnowledgeBase
+from ..dataset.published import VOCABULARY, VOCABULARY_GRAPH_PATH, KnowledgeBase
 from ..query import formats, querytext
 from ..query.catalogue import catalogue, find
 from ..query.formats import Format
-from . import sparql_page
 from ..site.conneg import Malformed, parse_accept, quality
+from . import description, sparql_page
 from .guards import plain
 from .limits import Limits
 from .workers import HTML, Job, QueryPool
@@ -98,7 +98,8 @@ def pool_for(app) -> QueryPool:
         kb: KnowledgeBase = app.state.kb
         limits = getattr(app.state, "limits", None) or Limits()
         graph = kb.manifest.get("graph") or (kb.manifest.get("base", "https://w3id.org/dangjian/") + "graph/default")
-        pool = QueryPool(kb.dist / "dangjian.nt", graph, kb.ontology.output_prefixes, limits)
+        vocabulary = (kb.dist / VOCABULARY, kb.ontology.base + VOCABULARY_GRAPH_PATH)
+        pool = QueryPool(kb.dist / "dangjian.nt", graph, kb.ontology.output_prefixes, limits, vocabulary)
         app.state.query_pool = pool
     return pool
 
@@ -136,6 +137,18 @@ def routes(kb: KnowledgeBase) -> list[Route]:
     project = kb.project
     dataset = kb.manifest.get("dataset", "Dangjian KB")
     base = kb.manifest.get("base", "")
+
+    vocabulary_triples: list[int] = []
+
+    def service_description(request: Request, name: str) -> bytes:
+        if not vocabulary_triples:
+            path = kb.dist / VOCABULARY
+            vocabulary_triples.append(sum(1 for _ in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE))
+                                      if path.is_file() else 0)
+        records, vocabulary = kb.manifest.get("triples", 0), vocabulary_triples[0]
+        graphs = {kb.manifest.get("graph") or base + "graph/default": records, kb.ontology.base + VOCABULARY_GRAPH_PATH: vocabulary}
+        endpoint = str(request.url.replace(query="", fragment=""))
+        return description.written(description.description(endpoint, dataset, graphs, records + vocabulary), name)
 
     def page(request: Request, status: int = 200, **fields) -> Response:
         limits = getattr(request.app.state, "limits", None) or Limits()
@@ -193,6 +206,10 @@ def routes(kb: KnowledgeBase) -> list[Route]:
             results_format, graph_format = negotiate(ranges, RESULT_FORMATS), negotiate(ranges, GRAPH_FORMATS)
 
         if query is None or not query.strip():
+            described = _description_format(accept) if not format_param else None
+            if method in ("GET", "HEAD") and described is not None:
+                return Response(service_description(request, described), media_type=description.content_type(described),
+                                headers={"Vary": "Accept"})
             wants_page = results_format == HTML if format_param else _html_acceptable(accept)
             if method in ("GET", "HEAD") and wants_page:
                 example = find(project, params.all("example")[0]) if params.all("example") else None
@@ -263,6 +280,20 @@ def routes(kb: KnowledgeBase) -> list[Route]:
 
     methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]
     return [Route("/sparql", sparql, methods=methods), Route("/store", store, methods=methods)]
+
+
+def _description_format(accept: str) -> str | None:
+    """For a bare /sparql: the RDF format of the service description when the Accept header
+    prefers one to HTML (a browser gets the query page); None otherwise."""
+    try:
+        ranges = parse_accept(accept, strict=True) if accept.strip() else None
+    except Malformed:
+        return None
+    if not ranges:
+        return None
+    rdf = max((quality(media, ranges), -i, name) for i, (media, name) in enumerate(description.MEDIA_TYPES.items()))
+    page = max(quality(m, ranges) for m in ("text/html", "application/xhtml+xml"))
+    return rdf[2] if rdf[0] > 0 and rdf[0] > page else None
 
 
 def _html_acceptable(accept: str) -> bool:

@@ -1,7 +1,8 @@
 """The endpoint's HTML: a query form (no JavaScript: a plain form), the catalogue's questions as
 examples, and, when the form asks for HTML, the answer as a table. The page is one of the site's
 (``site/pages/templates/sparql.html``, with the site's navigation and styles); IRIs in the answer are
-written as prefixed names, each linking to its full IRI."""
+written as prefixed names (a record's fragment as ``place:anhui#division-code``), each linking to
+its full IRI and naming it in the link's title."""
 
 from __future__ import annotations
 
@@ -26,8 +27,18 @@ def render(*, dataset: str, base: str, endpoint: str, limits, examples: list[Cat
         return "/" + iri[len(base):] if base and iri.startswith(base) else iri
 
     def short(iri: str) -> str:
+        """A prefixed name; for a fragment of a record (place:anhui#division-code, which Turtle
+        cannot write as a prefixed name) the record's name and the fragment: this is for reading,
+        and the link's title gives the full IRI."""
         name = names.name(iri)
-        return name[1:-1] if name.startswith("<") else name
+        if not name.startswith("<"):
+            return name
+        document, hash_sign, fragment = iri.partition("#")
+        if hash_sign and fragment:
+            named = names.name(document)
+            if not named.startswith("<") and not named.endswith(":"):
+                return f"{named}#{fragment}"
+        return iri
 
     def run(example: CatalogueQuery) -> str:
         return "/sparql?" + urlencode({"query": example.text, "format": "html"})

@@ -141,12 +141,14 @@ class Channel:
 def child_main() -> None:
     """The worker process's entry point (``python -c``, so no module is run twice): its
     arguments are one JSON list, and its connection to the server a socket it inherited."""
-    fd, dump, graph, prefixes, memory_mib = json.loads(sys.argv[1])
-    worker_main(Channel(fd), dump, graph, prefixes, memory_mib)
+    fd, dump, graph, prefixes, memory_mib, vocabulary = json.loads(sys.argv[1])
+    worker_main(Channel(fd), dump, graph, prefixes, memory_mib, vocabulary)
 
 
-def worker_main(conn, dump: str, graph: str, prefixes: dict[str, str], memory_mib: int) -> None:
-    """A worker: load the graph, then answer jobs from ``conn`` until it closes."""
+def worker_main(conn, dump: str, graph: str, prefixes: dict[str, str], memory_mib: int,
+                vocabulary: tuple[str, str] | None = None) -> None:
+    """A worker: load the graph (and ``vocabulary``: the published vocabulary's file and its
+    graph), then answer jobs from ``conn`` until it closes."""
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
     import resource
@@ -158,6 +160,11 @@ def worker_main(conn, dump: str, graph: str, prefixes: dict[str, str], memory_mi
     # FROM, FROM NAMED, GRAPH and the protocol's default-graph-uri and named-graph-uri all work.
     store.bulk_load(path=dump, format=pyoxigraph.RdfFormat.N_TRIPLES)
     store.bulk_load(path=dump, format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=pyoxigraph.NamedNode(graph))
+    if vocabulary and os.path.isfile(vocabulary[0]):
+        # The vocabulary's labels beside the records (as `dangjian query` has them), and in a
+        # graph of its own, {base}ontology, for queries that name it.
+        store.bulk_load(path=vocabulary[0], format=pyoxigraph.RdfFormat.TURTLE)
+        store.bulk_load(path=vocabulary[0], format=pyoxigraph.RdfFormat.TURTLE, to_graph=pyoxigraph.NamedNode(vocabulary[1]))
     _close_the_door()
     conn.send(("ready", os.getpid()))
     while True:
@@ -290,8 +297,10 @@ class Worker:
 class QueryPool:
     """``size`` workers; ``await pool.run(job)`` gives the job's Outcome, never raises."""
 
-    def __init__(self, dump: Path, graph: str, prefixes: dict[str, str], limits: Limits):
+    def __init__(self, dump: Path, graph: str, prefixes: dict[str, str], limits: Limits,
+                 vocabulary: tuple[Path, str] | None = None):
         self.dump = str(dump)
+        self.vocabulary = (str(vocabulary[0]), vocabulary[1]) if vocabulary else None
         self.graph = graph
         self.prefixes = dict(prefixes)
         self.limits = limits
@@ -308,7 +317,7 @@ class QueryPool:
         long as the server (PR_SET_PDEATHSIG follows the thread that started the process)."""
         parent, child = socket.socketpair()
         try:
-            arguments = json.dumps([child.fileno(), self.dump, self.graph, self.prefixes, self.limits.memory])
+            arguments = json.dumps([child.fileno(), self.dump, self.graph, self.prefixes, self.limits.memory, self.vocabulary])
             process = subprocess.Popen([sys.executable, "-c", "from dangjian.serve.workers import child_main; child_main()",
                                         arguments], stdin=subprocess.DEVNULL, pass_fds=[child.fileno()])
         except BaseException:

@@ -7,20 +7,29 @@ its rewrite rules (:mod:`dangjian.site.static`), so that both behave the same:
   301 to the new URI for a tombstone with a replacement; 410 Gone for a withdrawn record.
 - ``/doc/{kind}/{id}.{ext}``: the record's description or page, with ``Link`` headers naming
   the other formats; 301 and 410 likewise for tombstones.
+- ``/ontology`` (the document of every ``{base}ontology#term``): 303 to ``/ontology.{ext}``,
+  the vocabulary in that format, or its reference page.
+
+How long an answer may be kept (:func:`cache_control`) is decided here too; the validators
+(ETag, Last-Modified), 304s, gzip and ranges are the server's mechanics (:mod:`dangjian.serve.caching`)
+and the web servers' own for the static site.
 
 Paths are relative to the site's root, onto which the base IRI's path maps.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from dataclasses import dataclass, field
 
 from ..dataset.graph import Graph
+from ..formats.documents import BY_EXTENSION, FORMATS, HTML, Format, render_document
+from ..formats.vocabulary import ONTOLOGY_PATH, vocabulary_document
 from ..model.ontology import Ontology
+from .conneg import negotiate
 from .pages.render import Pages, SiteFacts
 from .pages.view import doc_path
-from ..formats.documents import BY_EXTENSION, FORMATS, HTML, Format, render_document
-from .conneg import negotiate
 
 DOCUMENT_HEADER = "{dataset} {version}: the description of {iri}. Data: CC BY 4.0."
 
@@ -34,14 +43,42 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+# How long a client or a cache may keep an answer without asking again (RFC 9111): a release's
+# files never change; everything else may change with the next build.
+CACHE_FOREVER = "public, max-age=31536000, immutable"
+CACHE_A_WHILE = "public, max-age=3600"
+CACHED_STATUSES = (200, 206, 301, 303, 304)  # as nginx's add_header without `always`
+
+
+def entity_tag(body: bytes) -> str:
+    """The strong ETag of a representation: its SHA-1 in base64, quoted, the tag Apache's
+    ``FileETag Digest`` gives a file, so that the server and both static rule sets agree."""
+    return '"' + base64.b64encode(hashlib.sha1(body).digest()).decode("ascii") + '"'
+
+
+def cache_control(path: str) -> str:
+    """Cache-Control for a path of the site (from the root, without the leading slash)."""
+    return CACHE_FOREVER if path.startswith("releases/") else CACHE_A_WHILE
+
+
 def link_header(kind: str, record_id: str, root: str = "/", but: str | None = None) -> str:
     """``Link`` naming each format of a record's document (all but ``but``)."""
     return ", ".join(f'<{root}{doc_path(kind, record_id, f.extension)}>; rel="alternate"; type="{f.media_type}"'
                      for f in FORMATS if f.extension != but)
 
 
+def vocabulary_link_header(root: str = "/", but: str | None = None) -> str:
+    return ", ".join(f'<{root}{ONTOLOGY_PATH}.{f.extension}>; rel="alternate"; type="{f.media_type}"'
+                     for f in FORMATS if f.extension != but)
+
+
+def not_found_body(what: str) -> bytes:
+    return f"404 Not Found: {what}\n".encode()
+
+
 def not_acceptable_body() -> bytes:
-    lines = ["406 Not Acceptable: this record is available as:"]
+    """The 406 of record URIs and /ontology (one file of the static site, errors/406.txt)."""
+    lines = ["406 Not Acceptable: this resource is available as:"]
     lines += [f"  {f.media_type} (.{f.extension})" for f in FORMATS]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
@@ -57,8 +94,8 @@ class Site:
 
     def iri(self, kind: str, record_id: str) -> str | None:
         """The record's IRI when the site has it (live or tombstone); None for anything else."""
-        if kind not in self.ontology.kinds or not self.ontology.id_pattern.match(record_id):
-            return None
+        if kind not in self.ontology.kinds or not self.ontology.id_pattern.fullmatch(record_id) or record_id == "index":
+            return None  # (validation refuses the id `index`: doc/{kind}/index.html is the kind's list)
         iri = self.ontology.record_iri(kind, record_id)
         return iri if iri in self.records else None
 
@@ -87,7 +124,11 @@ class Site:
         """GET /id/{kind}/{id}."""
         iri = self.iri(kind, record_id)
         if iri is None:
-            return Answer(404, b"404 Not Found: no record has this URI\n", "text/plain")
+            return Answer(404, not_found_body("no record has this URI"), "text/plain")
+        tombstone = self.graph.tombstone(iri)
+        if tombstone is not None and tombstone[0] == "replaced":  # moved, whatever the format asked
+            new_kind, new_id = self.records[tombstone[1]]
+            return Answer(301, location=f"id/{new_kind}/{new_id}", headers={"Vary": "Accept"})
         fmt = negotiate(accept)
         if fmt is None:
             return Answer(406, not_acceptable_body(), "text/plain", headers={"Vary": "Accept", "Link": link_header(kind, record_id)})
@@ -102,7 +143,7 @@ class Site:
         record_id, dot, extension = name.rpartition(".")
         iri = self.iri(kind, record_id) if dot else None
         if iri is None:
-            return Answer(404, b"404 Not Found: no record has this document\n", "text/plain")
+            return Answer(404, not_found_body("no record has this document"), "text/plain")
         fmt = BY_EXTENSION.get(extension)
         if fmt is None:
             known = ", ".join(f".{f.extension} ({f.media_type})" for f in FORMATS)
@@ -111,3 +152,21 @@ class Site:
         if answer is not None:
             return answer
         return Answer(200, self.body(iri, fmt), fmt.media_type, headers={"Link": link_header(kind, record_id, but=extension)})
+
+    # --- the vocabulary ------------------------------------------------------------------------
+
+    def vocabulary_uri(self, accept: str | None) -> Answer:
+        """GET /ontology: 303 to the vocabulary in the format asked for."""
+        fmt = negotiate(accept)
+        if fmt is None:
+            return Answer(406, not_acceptable_body(), "text/plain",
+                          headers={"Vary": "Accept", "Link": vocabulary_link_header()})
+        return Answer(303, location=f"{ONTOLOGY_PATH}.{fmt.extension}", headers={"Vary": "Accept"})
+
+    def vocabulary_document(self, extension: str) -> Answer:
+        """GET /ontology.{ext}: the vocabulary and shapes in a format, or the reference page."""
+        fmt = BY_EXTENSION.get(extension)
+        if fmt is None:
+            return Answer(404, not_found_body(f"no .{extension} of the vocabulary"), "text/plain")
+        body = self.pages.vocabulary() if fmt is HTML else vocabulary_document(self.ontology, extension)
+        return Answer(200, body, fmt.media_type, headers={"Link": vocabulary_link_header(but=extension)})

@@ -1,22 +1,50 @@
-"""Rewrite rules for hosting the static site where no Python runs: nginx and Apache.
+"""Rules for hosting the static site where no Python runs: nginx and Apache.
 
-They give what the server gives (:mod:`dangjian.site.resolve`): ``/id/{kind}/{id}`` answers 303 to
-the document for the format the Accept header asks for, 406 when it asks for none of them;
-tombstones answer 301 (replaced) or 410 Gone (withdrawn); documents carry ``Link`` headers
-naming the other formats. One difference: a rewrite rule cannot weigh q-values, so the first
-format an Accept header names wins (and text/html before the others when it comes later).
+They give what the server gives (:mod:`dangjian.site.resolve`, :mod:`dangjian.serve.caching`):
+
+- ``/id/{kind}/{id}`` and ``/ontology``: 303 to the document for the format the Accept header
+  asks for (``Vary: Accept``), 406 when it asks for none of them; unknown ids 404; tombstones
+  301 (replaced) or 410 Gone with the tombstone in the format asked for (withdrawn);
+- a 404 is the site's page for a browser, one line of text for other clients;
+- documents name the other formats in ``Link`` headers; ``/.well-known/void`` is void.ttl;
+  .gz downloads are ``application/gzip``;
+- CORS (``Access-Control-Allow-Origin: *``) on every answer; ``ETag`` (the SHA-1 of each file,
+  base64: Apache's ``FileETag Digest``, and a generated map for nginx), ``Last-Modified`` (the
+  files' time, which the build sets to the release date; none for a build that is not a
+  release), ``Cache-Control``; 304 for ``If-None-Match`` and ``If-Modified-Since``; gzip when
+  asked; one byte range.
+
+One difference: a rewrite rule cannot weigh q-values, so the first format an Accept header
+names wins (and text/html before the others when it comes later).
 """
 
 from __future__ import annotations
 
-from ..formats.documents import FORMATS
+from dataclasses import dataclass, field
 
-ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+from ..formats.documents import FORMATS
+from ..formats.vocabulary import ONTOLOGY_PATH
+from .resolve import CACHE_A_WHILE, CACHE_FOREVER
+
+# An id; never `index`, which validation refuses: doc/{kind}/index.html is the kind's list.
+ID = r"(?!index(?![a-z0-9-]))[a-z0-9]+(?:-[a-z0-9]+)*"
 # Accept patterns, first match wins: a format named first; then HTML or */*; then one named later.
 ALIASES = {"ttl": ["text/turtle", "application/x-turtle"], "jsonld": ["application/ld\\+json", "application/json"],
            "nt": ["application/n-triples", "text/n-triples"], "rdf": ["application/rdf\\+xml"],
            "html": ["text/html", "application/xhtml\\+xml"]}
-NOT_ACCEPTABLE = "406 Not Acceptable: records are available as " + ", ".join(f.media_type for f in FORMATS)
+CORS_EXPOSED = "ETag, Link, Location, Retry-After, Vary"  # as the server's (serve/app.py)
+COMPRESSED_TYPES = "text/turtle application/ld+json application/n-triples application/rdf+xml application/json"
+NOT_ACCEPTABLE_FILE = "errors/406.txt"
+# A 404 is the site's page for a browser (text/html asked for), one line of text for other clients.
+NOT_FOUND_PAGE, NOT_FOUND_LINE = "404.html", "404.txt"
+
+
+@dataclass
+class SiteRules:
+    kinds: list[str]
+    replaced: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, old id) -> new id
+    etags: dict[str, str] = field(default_factory=dict)  # path from the root -> ETag, for nginx
+    released: bool = False  # whether the files' times are the release date (Last-Modified)
 
 
 def _accept_order() -> list[tuple[str, str]]:
@@ -33,23 +61,64 @@ def _link(path_expression: str, but: str) -> str:
                      for f in FORMATS if f.extension != but)
 
 
-def nginx_rules(kinds: list[str], replaced: dict[tuple[str, str], str], withdrawn: list[tuple[str, str]]) -> str:
-    kind_re = "|".join(kinds)
+def url_paths(file_path: str) -> list[str]:
+    """The request paths that answer with a file of the site (for nginx's ETag map)."""
+    paths = ["/" + file_path]
+    if file_path.endswith("index.html"):
+        paths.append("/" + file_path.removesuffix("index.html"))
+    if file_path == ".well-known/void.ttl":
+        paths.append("/.well-known/void")
+    return paths
+
+
+# --- nginx --------------------------------------------------------------------------------------
+
+def nginx_rules(rules: SiteRules) -> str:
+    kind_re = "|".join(rules.kinds)
     extensions = "|".join(f.extension for f in FORMATS)
+    common = ['add_header Access-Control-Allow-Origin "*" always;',
+              f'add_header Access-Control-Expose-Headers "{CORS_EXPOSED}" always;',
+              "add_header ETag $dangjian_etag;", "add_header Cache-Control $dangjian_cache;"]
+    if not rules.released:
+        common.append('add_header Last-Modified "";')  # the files' times say nothing
+
+    def block(opening: str, *body: str, indent: str = "    ") -> list[str]:
+        inner = indent + "    "
+        return [indent + opening + " {", *(inner + line for line in (*common, *body)), indent + "}"]
+
     lines = [
         "# Dangjian KB: nginx rules for the static site, generated by `dangjian build --site`.",
         "# Include this file inside the http {} block, and set `root` to the folder holding it and",
-        "# `listen` to your port. Record URIs then answer as `dangjian serve` does.",
+        "# `listen` to your port. Record URIs then answer as `dangjian serve` does. Copy the site",
+        "# keeping the files' times (rsync -t, cp -p): they are the release date (Last-Modified).",
+        "map_hash_max_size 262144;",
+        "map_hash_bucket_size 256;",
         "map $http_accept $dangjian_ext {",
         "    default html;",
         '    "" html;',
     ]
     lines += [f'    "~*{regex}" {ext};' for regex, ext in _accept_order()]
     lines += ['    "~." none;', "}", "",
+              "# Each file's entity tag: the SHA-1 of its bytes, base64 (as Apache's FileETag Digest).",
+              "map $uri $dangjian_etag {", '    default "";']
+    for path, etag in sorted(rules.etags.items()):
+        for url in url_paths(path):
+            lines.append(f'    "{url}" \'{etag}\';')
+    lines += ["}", "",
+              "# If-None-Match names the file's tag (or is *): 304 Not Modified.",
+              'map "$dangjian_etag|$http_if_none_match" $dangjian_fresh {',
+              "    default 0;",
+              '    "~^(\\"[^\\"]+\\")\\|(.*[\\s,])?(W/)?\\1\\s*(,.*)?$" 1;',
+              '    "~^\\"[^\\"]+\\"\\|\\s*\\*\\s*$" 1;',
+              "}", "",
               "# 404: the site's page for a browser (text/html asked for), one line of text for other clients.",
               "map $http_accept $dangjian_not_found {",
-              "    default /404.txt;",
-              '    "~*(text/html|application/xhtml\\+xml)" /404.html;',
+              f"    default /{NOT_FOUND_LINE};",
+              f'    "~*(text/html|application/xhtml\\+xml)" /{NOT_FOUND_PAGE};',
+              "}", "",
+              "map $uri $dangjian_cache {",
+              f'    default "{CACHE_A_WHILE}";',
+              f'    "~^/releases/" "{CACHE_FOREVER}";',
               "}", "",
               "server {",
               "    listen 8080;",
@@ -58,73 +127,141 @@ def nginx_rules(kinds: list[str], replaced: dict[tuple[str, str], str], withdraw
               "    charset_types text/plain text/turtle application/n-triples application/ld+json application/rdf+xml;",
               "    types {"]
     lines += [f"        {f.media_type} {f.extension};" for f in FORMATS]
-    lines += ["        application/json json;", "        text/plain txt;", "    }",
+    lines += ["        application/json json;", "        text/plain txt;", "        application/gzip gz;", "    }",
               "    default_type application/octet-stream;",
-              "    location = /.well-known/void { default_type text/turtle; try_files /.well-known/void.ttl =404; }",
-              "    location /gone/ { internal; }",
+              "    absolute_redirect off;",
+              "    etag off;  # the map's tags instead",
+              f"    if_modified_since {'before' if rules.released else 'off'};",
+              "    max_ranges 1;  # one range, as the server; more get the whole file",
+              "    gzip on;",
+              "    gzip_vary on;",
+              "    gzip_min_length 1;",
+              f"    gzip_types {COMPRESSED_TYPES};",
+              # (a location with error_page lines of its own inherits none of these: it repeats them)
               "    error_page 404 $dangjian_not_found;",
-              "    location ~ ^/404\\.(html|txt)$ { internal; }", ""]
-    lines.append("    # Tombstones: replaced records move for good (301); withdrawn ones are gone (410).")
-    for (kind, old), new in sorted(replaced.items()):
-        lines.append(f"    location = /id/{kind}/{old} {{ add_header Vary Accept always; return 301 /id/{kind}/{new}; }}")
-        lines.append(f"    location ~ ^/doc/{kind}/{old}\\.({extensions})$ {{ return 301 /doc/{kind}/{new}.$1; }}")
-    for kind, old in sorted(withdrawn):
-        lines.append(f"    location = /id/{kind}/{old} {{")
-        lines.append(f'        if ($dangjian_ext = none) {{ return 406 "{NOT_ACCEPTABLE}\\n"; }}')
-        lines.append(f"        error_page 410 /gone/{kind}/{old}.$dangjian_ext; add_header Vary Accept always; return 410;")
-        lines.append("    }")
-        lines.append(f"    location ~ ^/doc/{kind}/{old}\\.({extensions})$ {{ error_page 410 /gone/{kind}/{old}.$1; return 410; }}")
-    lines += ["",
-              "    # Record URIs: 303 See Other to the document in the format asked for.",
-              f"    location ~ ^/id/({kind_re})/({ID})$ {{",
-              "        set $dangjian_kind $1; set $dangjian_id $2;",
-              '        if (!-f $document_root/doc/$dangjian_kind/$dangjian_id.html) { return 404; }',
-              "        add_header Vary Accept always;",
-              "        default_type text/plain;",
-              f'        if ($dangjian_ext = none) {{ return 406 "{NOT_ACCEPTABLE}\\n"; }}',
-              "        return 303 /doc/$dangjian_kind/$dangjian_id.$dangjian_ext;",
-              "    }", ""]
-    lines.append("    # Documents: each names the others in a Link header.")
+              f"    error_page 406 /{NOT_ACCEPTABLE_FILE};"]
+    lines += ["    " + line for line in common]
+    lines += ["    if ($dangjian_fresh) { return 304; }", ""]
+    lines += block("location = /.well-known/void", "try_files /.well-known/void.ttl =404;")
+    lines += block("location ~ ^/(gone|errors)/", "internal;")
+    lines += block("location ~ ^/404\\.(html|txt)$", "internal;")
+    lines += block("location ^~ /gone-by-id/", "internal;", "add_header Vary Accept always;",
+                   "rewrite ^/gone-by-id/(.*)$ /gone/$1 break;")
+    lines += block("location = /not-acceptable", "internal;", "add_header Vary Accept always;",
+                   f"rewrite ^ /{NOT_ACCEPTABLE_FILE} break;")
+    lines.append("")
+    lines.append("    # Replaced records move for good (301).")
+    for (kind, old), new in sorted(rules.replaced.items()):
+        lines += block(f"location = /id/{kind}/{old}", "add_header Vary Accept always;", f"return 301 /id/{kind}/{new};")
+        lines += block(f"location ~ ^/doc/{kind}/{old}\\.({extensions})$", f"return 301 /doc/{kind}/{new}.$1;")
+    lines += ["", "    # Record URIs: 303 See Other to the document in the format asked for; 410 Gone for a",
+              "    # withdrawn record, with its tombstone in that format; 404 for an unknown id."]
+    lines += block(f"location ~ ^/id/(?<dangjian_kind>{kind_re})/(?<dangjian_id>{ID})$",
+                   "add_header Vary Accept always;",
+                   "default_type text/plain;",
+                   "error_page 404 $dangjian_not_found;",
+                   "error_page 406 /not-acceptable;",
+                   'set $dangjian_state "";',
+                   "if (-f $document_root/doc/$dangjian_kind/$dangjian_id.html) { set $dangjian_state live; }",
+                   "if (-f $document_root/gone/$dangjian_kind/$dangjian_id.html) { set $dangjian_state gone; }",
+                   'if ($dangjian_state = "") { return 404; }',
+                   "if ($dangjian_ext = none) { return 406; }",
+                   "error_page 410 /gone-by-id/$dangjian_kind/$dangjian_id.$dangjian_ext;",
+                   "if ($dangjian_state = gone) { return 410; }",
+                   "return 303 /doc/$dangjian_kind/$dangjian_id.$dangjian_ext;")
+    lines += ["", "    # Documents: each names the others in a Link header; a withdrawn record's are 410 Gone."]
     for fmt in FORMATS:
-        lines.append(f"    location ~ ^/doc/(?<dangjian_kind>{kind_re})/(?<dangjian_id>{ID})\\.{fmt.extension}$ {{")
-        lines.append(f'        add_header Link "{_link("/doc/$dangjian_kind/$dangjian_id", fmt.extension)}" always;')
-        lines.append("        try_files $uri =404;")
-        lines.append("    }")
+        lines += block(f"location ~ ^/doc/(?<dangjian_kind>{kind_re})/(?<dangjian_id>{ID})\\.{fmt.extension}$",
+                       f'add_header Link "{_link("/doc/$dangjian_kind/$dangjian_id", fmt.extension)}" always;',
+                       "error_page 404 $dangjian_not_found;",
+                       f"error_page 410 /gone/$dangjian_kind/$dangjian_id.{fmt.extension};",
+                       f"error_page 406 /{NOT_ACCEPTABLE_FILE};",
+                       "if (-f $document_root/gone/$dangjian_kind/$dangjian_id.html) { return 410; }",
+                       "try_files $uri =404;")
+    lines += ["", "    # The vocabulary: /ontology answers 303 to /ontology.{ext} as record URIs do."]
+    lines += block(f"location = /{ONTOLOGY_PATH}", "add_header Vary Accept always;", "default_type text/plain;",
+                   "error_page 406 /not-acceptable;",
+                   "if ($dangjian_ext = none) { return 406; }", f"return 303 /{ONTOLOGY_PATH}.$dangjian_ext;")
+    for fmt in FORMATS:
+        lines += block(f"location = /{ONTOLOGY_PATH}.{fmt.extension}",
+                       f'add_header Link "{_link("/" + ONTOLOGY_PATH, fmt.extension)}" always;', "try_files $uri =404;")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
-def apache_rules(kinds: list[str], replaced: dict[tuple[str, str], str], withdrawn: list[tuple[str, str]]) -> str:
-    kind_re = "|".join(kinds)
+# --- Apache -------------------------------------------------------------------------------------
+
+def apache_rules(rules: SiteRules) -> str:
+    kind_re = "|".join(rules.kinds)
     extensions = "|".join(f.extension for f in FORMATS)
+    cached = "%{REQUEST_STATUS} in {'200', '206', '301', '303', '304'}"
     lines = [
         "# Dangjian KB: Apache rules for the static site, generated by `dangjian build --site`.",
         "# Put the site at the root of a virtual host with AllowOverride All (or copy these lines",
-        "# into its configuration). Needs mod_rewrite, mod_headers and mod_mime.",
-        "Options -MultiViews",
+        "# into its configuration). Needs mod_rewrite, mod_headers, mod_mime and mod_dir; gzip with",
+        "# mod_deflate. Copy the site keeping the files' times (rsync -t, cp -p): they are the release",
+        "# date (Last-Modified). Set `MaxRanges 1` in the virtual host (not allowed here) to answer",
+        "# several ranges with the whole file, as the server and the nginx rules do.",
+        "Options -MultiViews -Indexes",
+        "DirectoryIndex index.html",
     ]
     lines += [f"AddType {f.media_type} .{f.extension}" for f in FORMATS]
-    lines += ["AddCharset utf-8 .html .ttl .nt .jsonld .rdf .txt", "ErrorDocument 410 \"410 Gone: this record was withdrawn. Its tombstone (owl:deprecated true, with the reason) is in the data dumps.\"",
-              "ErrorDocument 404 /404", "RewriteEngine On", "",
+    lines += ["AddType text/plain .txt", "AddType application/gzip .gz", "RemoveEncoding .gz",
+              "AddCharset utf-8 .html .ttl .nt .jsonld .rdf .txt",
+              '<FilesMatch "\\.gz$">', "    RemoveCharset .html .ttl .nt .jsonld .rdf .txt", "</FilesMatch>",
+              "# Each file's entity tag: the SHA-1 of its bytes, base64 (the server and nginx give the same).",
+              "FileETag Digest",
+              'Header always set Access-Control-Allow-Origin "*"',
+              f'Header always set Access-Control-Expose-Headers "{CORS_EXPOSED}"',
+              f'Header always set Cache-Control "{CACHE_A_WHILE}" "expr={cached} && %{{REQUEST_URI}} !~ m#^/releases/#"',
+              f'Header always set Cache-Control "{CACHE_FOREVER}" "expr={cached} && %{{REQUEST_URI}} =~ m#^/releases/#"']
+    if not rules.released:
+        lines += ["# Not a release: the files' times say nothing.", "Header unset Last-Modified",
+                  "Header always unset Last-Modified", "RequestHeader unset If-Modified-Since"]
+    lines += ["<IfModule mod_deflate.c>", f"    AddOutputFilterByType DEFLATE text/html {COMPRESSED_TYPES}", "</IfModule>",
+              "ErrorDocument 404 /404",
+              f"ErrorDocument 406 /{NOT_ACCEPTABLE_FILE}",
+              "ErrorDocument 410 /%{reqenv:DJ_GONE}",
+              "RewriteEngine On", "",
               "# 404: the site's page for a browser (text/html asked for), one line of text for other clients.",
               'RewriteCond %{HTTP_ACCEPT} "(text/html|application/xhtml\\+xml)" [NC]',
-              "RewriteRule ^404$ 404.html [L]",
-              "RewriteRule ^404$ 404.txt [L]", "",
-              "# Tombstones: replaced records move for good (301); withdrawn ones are gone (410)."]
-    for (kind, old), new in sorted(replaced.items()):
+              f"RewriteRule ^404$ {NOT_FOUND_PAGE} [L]",
+              f"RewriteRule ^404$ {NOT_FOUND_LINE} [L]", "",
+              "# Only error documents may read gone/ and errors/.",
+              "RewriteCond %{ENV:REDIRECT_STATUS} ^$",
+              "RewriteRule ^(gone|errors)/ - [R=404,L]",
+              "RewriteRule ^\\.well-known/void$ .well-known/void.ttl [L]", "",
+              "# The format asked for, by the Accept header (first match wins).",
+              "RewriteCond %{HTTP_ACCEPT} ^$",
+              f"RewriteRule ^(id/|{ONTOLOGY_PATH}$) - [E=DJ_EXT:html]"]
+    for regex, ext in _accept_order():
+        lines += ["RewriteCond %{ENV:DJ_EXT} ^$", f'RewriteCond %{{HTTP_ACCEPT}} "{regex}" [NC]',
+                  f"RewriteRule ^(id/|{ONTOLOGY_PATH}$) - [E=DJ_EXT:{ext}]"]
+    lines += ["RewriteCond %{ENV:DJ_EXT} ^$", f"RewriteRule ^(id/|{ONTOLOGY_PATH}$) - [E=DJ_EXT:none]", "",
+              "# Replaced records move for good (301)."]
+    for (kind, old), new in sorted(rules.replaced.items()):
         lines.append(f"RewriteRule ^id/{kind}/{old}$ /id/{kind}/{new} [R=301,L]")
         lines.append(f"RewriteRule ^doc/{kind}/{old}\\.({extensions})$ /doc/{kind}/{new}.$1 [R=301,L]")
-    for kind, old in sorted(withdrawn):
-        lines.append(f"RewriteRule ^(id|doc)/{kind}/{old}(\\.({extensions}))?$ - [G,L]")
-    lines += ["", "# Record URIs: 303 See Other to the document in the format asked for."]
-    lines += ["RewriteCond %{HTTP_ACCEPT} ^$", f"RewriteRule ^id/({kind_re})/({ID})$ /doc/$1/$2.html [R=303,L]"]
-    for regex, ext in _accept_order():
-        lines.append(f'RewriteCond %{{HTTP_ACCEPT}} "{regex}" [NC]')
-        lines.append(f"RewriteRule ^id/({kind_re})/({ID})$ /doc/$1/$2.{ext} [R=303,L]")
-    lines.append(f"RewriteRule ^id/({kind_re})/({ID})$ - [R=406,L]")
-    lines.append('Header always merge Vary Accept "expr=%{REQUEST_URI} =~ m#^/id/#"')
-    lines += ["", "# Documents: each names the others in a Link header."]
+    record = f"^id/({kind_re})/({ID})$"
+    lines += ["", "# Record URIs: 404 for an unknown id, 406 for no known format, 410 Gone with the tombstone",
+              "# of a withdrawn record, else 303 See Other to the document in the format asked for.",
+              "RewriteCond %{DOCUMENT_ROOT}/doc/$1/$2.html !-f",
+              "RewriteCond %{DOCUMENT_ROOT}/gone/$1/$2.html !-f",
+              f"RewriteRule {record} - [R=404,L]",
+              "RewriteCond %{ENV:DJ_EXT} =none",
+              f"RewriteRule ^(id/({kind_re})/{ID}|{ONTOLOGY_PATH})$ - [R=406,L,E=DJ_BY_ID:1]",
+              "RewriteCond %{DOCUMENT_ROOT}/gone/$1/$2.html -f",
+              f"RewriteRule {record} - [G,E=DJ_GONE:gone/$1/$2.%{{ENV:DJ_EXT}},E=DJ_BY_ID:1]",
+              f"RewriteRule {record} /doc/$1/$2.%{{ENV:DJ_EXT}} [R=303,L]",
+              f"RewriteRule ^{ONTOLOGY_PATH}$ /{ONTOLOGY_PATH}.%{{ENV:DJ_EXT}} [R=303,L]",
+              "Header always merge Vary Accept \"expr=%{REQUEST_URI} =~ m#^/(id/|" + ONTOLOGY_PATH
+              + "$)# || -n reqenv('REDIRECT_DJ_BY_ID')\"",
+              "", "# Documents: a withdrawn record's are 410 Gone; each names the others in a Link header.",
+              "RewriteCond %{DOCUMENT_ROOT}/gone/$1/$2.html -f",
+              f"RewriteRule ^doc/({kind_re})/({ID})\\.({extensions})$ - [G,E=DJ_GONE:gone/$1/$2.$3]"]
     for fmt in FORMATS:
-        lines.append(f"RewriteRule ^doc/({kind_re})/({ID})\\.{fmt.extension}$ - [E=DJ_{fmt.extension.upper()}:/doc/$1/$2]")
-        lines.append(f'Header always set Link "{_link("%{DJ_" + fmt.extension.upper() + "}e", fmt.extension)}" env=DJ_{fmt.extension.upper()}')
+        variable = "DJ_" + fmt.extension.upper()
+        lines.append(f"RewriteRule ^doc/({kind_re})/({ID})\\.{fmt.extension}$ - [E={variable}:/doc/$1/$2]")
+        lines.append(f"RewriteRule ^{ONTOLOGY_PATH}\\.{fmt.extension}$ - [E={variable}:/{ONTOLOGY_PATH}]")
+        lines.append(f'Header always set Link "{_link("%{" + variable + "}e", fmt.extension)}" env={variable}')
     return "\n".join(lines) + "\n"

@@ -5,22 +5,24 @@ Layout, from the site root (where the base IRI's path maps):
 
 - ``index.html``, ``doc/{kind}/index.html``, ``doc/{kind}/{id}.{html,ttl,jsonld,nt,rdf}``,
   ``compare/{slug}.html``: pages and documents, byte for byte what the server sends;
-- ``gone/{kind}/{id}.{ext}``: the 410 bodies of withdrawn records;
+- ``ontology.{html,ttl,jsonld,nt,rdf}``: the vocabulary (``/ontology`` negotiates among them);
+- ``gone/{kind}/{id}.{ext}``: the 410 bodies of withdrawn records; ``errors/406.txt``;
 - ``404.html``, ``404.txt``: the 404 page for browsers, and one line for other clients;
 - ``download/*``, ``.well-known/void.ttl``, ``releases/{version}/*``: the dumps;
-- ``nginx.conf``, ``.htaccess``: the rules for /id/ (303 by Accept, 301, 410) and Link headers.
+- ``nginx.conf``, ``.htaccess``: the rules (see :mod:`dangjian.site.rewrites`).
 """
 
 from __future__ import annotations
 
 from ..dataset.graph import Graph
+from ..dataset.void import DOWNLOADS, download_path
+from ..formats.documents import FORMATS, HTML, RDF_FORMATS
+from ..formats.vocabulary import ONTOLOGY_PATH
 from ..model.ontology import Ontology
 from .pages.render import SiteFacts
 from .pages.view import doc_path
-from ..formats.documents import FORMATS, HTML, RDF_FORMATS
-from .resolve import Site
-from .rewrites import apache_rules, nginx_rules
-from ..dataset.void import DOWNLOADS, download_path
+from .resolve import Site, entity_tag, not_acceptable_body
+from .rewrites import NOT_ACCEPTABLE_FILE, NOT_FOUND_LINE, NOT_FOUND_PAGE, SiteRules, apache_rules, nginx_rules
 
 
 def site_facts(facts: dict, dumps: dict[str, bytes]) -> SiteFacts:
@@ -40,6 +42,10 @@ def make_site(graph: Graph, ontology: Ontology, facts: dict, dumps: dict[str, by
 def site_files(graph: Graph, ontology: Ontology, facts: dict, dumps: dict[str, bytes], releases: dict[str, bytes]) -> dict[str, bytes]:
     site = make_site(graph, ontology, facts, dumps)
     files = dict(site.pages.all())
+    for fmt in FORMATS:
+        if fmt is not HTML:  # ontology.html is one of the pages
+            files[f"{ONTOLOGY_PATH}.{fmt.extension}"] = site.vocabulary_document(fmt.extension).body
+    files[NOT_ACCEPTABLE_FILE] = not_acceptable_body()
     replaced, withdrawn = {}, []
     for iri, (kind, record_id) in site.records.items():
         tombstone = graph.tombstone(iri)
@@ -54,13 +60,14 @@ def site_files(graph: Graph, ontology: Ontology, facts: dict, dumps: dict[str, b
                 body = site.pages.gone(iri) if fmt is HTML else site.description(iri, fmt.extension)
                 files[f"gone/{kind}/{record_id}.{fmt.extension}"] = body
     # What nginx and Apache answer with a 404: the page for browsers, a line for programs.
-    files["404.html"] = site.pages.not_found("404 Not Found: no page or record has this address")
-    files["404.txt"] = b"404 Not Found: no page or record has this address\n"
+    files[NOT_FOUND_PAGE] = site.pages.not_found("404 Not Found: no page or record has this address")
+    files[NOT_FOUND_LINE] = b"404 Not Found: no page or record has this address\n"
     for name, content in dumps.items():
         files[download_path(name)] = content
     files[".well-known/void.ttl"] = dumps["void.ttl"]
     files.update(releases)
-    kinds = sorted(ontology.kinds)
-    files["nginx.conf"] = nginx_rules(kinds, replaced, withdrawn).encode("utf-8")
-    files[".htaccess"] = apache_rules(kinds, replaced, withdrawn).encode("utf-8")
+    served = {path: entity_tag(body) for path, body in files.items() if not path.startswith(("gone/", "errors/"))}
+    rules = SiteRules(sorted(ontology.kinds), replaced, served, released=bool(facts.get("issued")))
+    files["nginx.conf"] = nginx_rules(rules).encode("utf-8")
+    files[".htaccess"] = apache_rules(rules).encode("utf-8")
     return files

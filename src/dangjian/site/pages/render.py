@@ -19,6 +19,9 @@ from ...formats.documents import RDF_FORMATS
 from .chart import bar_chart
 from .compare import Comparison, comparison_data, load_comparisons
 from .view import Value, Views, doc_path, index_path, kind_links, relative
+from .vocabulary import VocabularyView
+
+VOCABULARY_PAGE = "ontology.html"
 
 
 @dataclass
@@ -70,12 +73,15 @@ class Pages:
         paths += [doc_path(kind, record_id) for iri, (kind, record_id) in self.views.records.items()
                   if self.graph.tombstone(iri) is None]
         paths += [c.path for c in self.comparisons]
+        paths.append(VOCABULARY_PAGE)
         return paths
 
     def page(self, path: str) -> bytes | None:
         """One page by its path, or None when the site has no such page."""
         if path == "index.html":
             return self.home()
+        if path == VOCABULARY_PAGE:
+            return self.vocabulary()
         parts = path.split("/")
         if len(parts) == 3 and parts[0] == "doc" and parts[1] in self.ontology.kinds:
             kind, name = parts[1], parts[2]
@@ -121,6 +127,13 @@ class Pages:
         return self._render("record.html", page, r=view, formats=RDF_FORMATS, chart=chart,
                             citation_text=cite.text(citation), citation_bibtex=cite.bibtex(citation),
                             citation_ris=cite.ris(citation))
+
+    def vocabulary(self) -> bytes:
+        """The vocabulary's reference page (ontology.html, what /ontology gives a browser)."""
+        view = VocabularyView(self.ontology)
+        return self._render("vocabulary.html", VOCABULARY_PAGE, about=view.about(), classes=view.classes(),
+                            properties=view.properties(), reused=view.reused(), schemes=view.schemes(), resources=view.resources(),
+                            shapes=view.kind_shapes())
 
     def index(self, kind: str) -> bytes:
         zh, en = self.views.kind_labels(kind)

@@ -16,7 +16,7 @@ from ...dataset.graph import Graph
 from ...model.ontology import Ontology
 from ...formats.turtle import TurtleWriter
 from ...model.namespaces import DCTERMS, OA, OWL, PROV_DERIVED_FROM, RDF_FIRST, RDF_REST, RDF_TYPE, SCHEMA
-from ...model.terms import canonical_language
+from ...model.terms import display_language
 
 # The label a page shows for a node: Simplified Chinese, else Traditional, else English.
 LABEL_LANGUAGES = ("zh-Hans", "zh-Hant", "zh", "en")
@@ -151,13 +151,13 @@ class Views:
         texts: dict[str, str] = {}
         for triple in self.graph.label_triples(node):
             if isinstance(triple.object, Literal) and triple.object.language:
-                texts.setdefault(canonical_language(triple.object.language), triple.object.value)
+                texts.setdefault(display_language(triple.object.language), triple.object.value)
         return next(((texts[lang], lang) for lang in LABEL_LANGUAGES if lang in texts), None)
 
     def literal(self, literal: Literal | None) -> Value | None:
         if literal is None:
             return None
-        return Value(literal.value, canonical_language(literal.language) if literal.language else None)
+        return Value(literal.value, display_language(literal.language) if literal.language else None)
 
     def text(self, subject, predicate: str, language: str | None = None) -> Literal | None:
         for value in self.graph.values(subject, predicate):
@@ -172,7 +172,7 @@ class Views:
 
     def value(self, obj, page: str) -> Value:
         if isinstance(obj, Literal):
-            return Value(obj.value, canonical_language(obj.language) if obj.language else None)
+            return Value(obj.value, display_language(obj.language) if obj.language else None)
         if isinstance(obj, BlankNode):
             items = self.list_items(obj)
             return Value(" : ".join(group_digits(i.value) if isinstance(i, Literal) else str(i) for i in items))
@@ -285,12 +285,12 @@ class Views:
             return None
         source = self.graph.value(iri, PROV_DERIVED_FROM)
         if source is None:
-            return Quote(quote.value, canonical_language(quote.language) if quote.language else None, None, None, None, None, None)
+            return Quote(quote.value, display_language(quote.language) if quote.language else None, None, None, None, None, None)
         title = self.text(source, DCTERMS + "title")
         publisher = self.graph.value(source, DCTERMS + "publisher")
         date = self.graph.value(source, DCTERMS + "issued")
         note = self.text(source, self.dj + "dateNote")
-        return Quote(quote.value, canonical_language(quote.language) if quote.language else None, self.value(source, page), self.literal(title),
+        return Quote(quote.value, display_language(quote.language) if quote.language else None, self.value(source, page), self.literal(title),
                      self.value(publisher, page) if publisher is not None else None,
                      date.value if date is not None else None, note.value if note else None)
 
@@ -363,7 +363,7 @@ class Views:
             prefix, suffix = self.text(selector, OA + "prefix"), self.text(selector, OA + "suffix")
             quotes.append(SourceQuote(self.value(NamedNode(amount), page), prefix.value if prefix else "", exact.value,
                                       suffix.value if suffix else "",
-                                      canonical_language(exact.language) if exact.language else None))
+                                      display_language(exact.language) if exact.language else None))
         return sorted(quotes, key=lambda q: (q.amount.iri or "", q.exact))
 
     # --- indexes ---------------------------------------------------------------------------
