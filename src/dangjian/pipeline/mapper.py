@@ -323,6 +323,7 @@ class RecordMapper:
         else:
             entries = [((key,), self.ontology.default_language, value)]
         allowed, message = self.ontology.languages(self.record.kind.name, compiled.term.predicate)
+        allowed_tags = {canonical_language(t) for t in allowed}
         for path, tag, texts in entries:
             if holds_refused(texts):
                 continue
@@ -331,10 +332,10 @@ class RecordMapper:
                 self.problem(path, f"`{shown_ascii(str(tag))}` is not a language tag; use {listed}{_meant(tag, allowed)}")
                 continue
             suffix = "@" + canonical_language(tag)
-            # Only the tags the shapes allow, exactly, and checked here: SHACL's sh:languageIn
-            # also takes zh-Hans-CN for zh-Hans (and engines differ on it); neither sees one.
-            # Tags compare case-insensitively (BCP 47): the shapes list zh-Hans, the outputs write zh-hans.
-            refused = allowed and canonical_language(tag) not in {canonical_language(t) for t in allowed}
+            # Only the tags the shapes allow, whole (tags compare without regard to case), and
+            # checked here: SHACL's sh:languageIn also takes zh-Hans-CN for zh-Hans (and engines
+            # differ on it); neither sees one.
+            refused = allowed and canonical_language(tag) not in allowed_tags
             for index, text in enumerate(texts if isinstance(texts, list) else [texts]):
                 where = path + (index,) if isinstance(texts, list) else path
                 if not isinstance(text, str):
