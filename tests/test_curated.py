@@ -4,7 +4,6 @@ graph; and the README's per-source counts, computed from the records."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from decimal import Decimal
 
@@ -13,7 +12,6 @@ import pytest
 
 from dangjian.build import build
 from dangjian.records.loader import load_records
-from dangjian.build import validate_project
 
 BASE = "https://w3id.org/dangjian/"
 DJ = BASE + "ontology#"

@@ -13,7 +13,6 @@ import yaml
 from dangjian.assist.draft import make_draft, known_names
 from dangjian.model.ontology import Ontology
 from dangjian.search.domain import chinese_texts
-from dangjian.settings import Project
 
 SOURCES = ["anhui-daily-2015-07-10-suzhou", "commentary-2012-06-02-three-creations", "hefei-paper-grassroots-party-building",
            "huainan-net-2016-08-25-datong", "nanyang-strong-foundations-report"]

@@ -209,3 +209,12 @@ def test_a_record_with_a_problem_of_its_own_is_not_checked_against_its_source(sa
     found = problems(sandbox)
     assert not any("SHA-256" in line or "differs from the cleaning" in line or "not in records/" in line for line in found), found
     assert any(line.startswith(f"records/{SOURCE}.yaml:") and "language" in line for line in found), found
+
+
+def test_a_problem_in_a_sources_text_is_not_counted_as_a_record(sandbox):
+    """The count says how many records were checked: a source's text is part of its record."""
+    records = len(list((sandbox.root / "records").rglob("*.yaml")))
+    edit(sandbox, "sources/anhui-daily-2015-07-10-suzhou.txt", "加强财政投入", "X加强财政投入")
+    result = sandbox.cli("validate")
+    assert result.returncode == 1 and "anhui-daily-2015-07-10-suzhou.txt:" in result.stderr
+    assert result.stdout == f"{records} records checked: 1 problem in 1 file\n"

@@ -6,10 +6,8 @@ fails on purpose, to see it retry, and to see a failed push leave the previous g
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys

@@ -37,9 +37,11 @@ def validate_command(paths: tuple[Path, ...], output_format: str, allow_empty: b
     verdict = validate_project(project, only=only, allow_empty=allow_empty)
     if only is not None:
         checked = len(only)
-    else:  # the records read, and the files that could not be read as records
+    else:  # the records read, and the record files that could not be read as records (not a
+        # source's text beside its record, which a problem can name too)
         shown = {r.shown_path for r in verdict.records}  # once, not once a problem
-        checked = len(verdict.records) + len({p.path for p in verdict.problems if p.path not in shown and p.line})
+        unread = {p.path for p in verdict.problems if p.path not in shown and p.line and p.path.endswith(".yaml")}
+        checked = len(verdict.records) + len(unread)
     if output_format == "json":
         click.echo(render_json(verdict.problems, checked), nl=False)
     else:
