@@ -37,9 +37,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from ..divisions.codelist import division_codes
+from ..divisions.names import full_forms, short_forms
+from ..divisions.suggest import place_label, place_level, places_in
 from ..pipeline.mapper import DRAFT_KEY  # refused by validation with its own message
-from ..text.normalise import search_form, simplified
+from ..records.loader import load_records
+from ..search.domain import chinese_texts, words_of
+from ..search.segment import Segmenter
 from ..text.amounts import AmountMention, read_amounts
+from ..text.normalise import search_form, simplified
+from ..text.pinyin import english_place_name
+from .slug import suggest
 
 SUGGESTION = "# suggestion"
 QUOTE_BREAKS = set(",，;；。!！?？\n\r")
@@ -315,8 +323,6 @@ def keywords_of(text: str, segmenter, count: int = 15) -> list[tuple[str, float]
 
 def known_names(project, ontology) -> dict[str, str]:
     """Search form of every label and alternative label of organisations and places -> kind/id."""
-    from ..records.loader import load_records
-    from ..search.domain import chinese_texts, words_of
 
     out = {}
     records = sorted(load_records(project, ontology).records, key=lambda r: (r.kind.name != "place", r.id))
@@ -337,9 +343,6 @@ def make_draft(text: str, source_id: str, project, segmenter=None, existing: dic
     """Drafts for one article. ``existing`` maps kind/id to label (for slugs); ``known`` maps names
     (search form) to kind/id; ``divisions``, the installed code list, if any; ``place_codes`` maps
     the division codes of place records to their ids."""
-    from ..search.segment import Segmenter
-    from ..text.pinyin import english_place_name
-    from .slug import suggest
 
     segmenter = segmenter or Segmenter(project.cache / "jieba")
     existing = dict(existing or {})
@@ -400,9 +403,6 @@ def make_draft(text: str, source_id: str, project, segmenter=None, existing: dic
 def division_drafts(draft: Draft, text: str, source_id: str, divisions, existing: dict[str, str],
                     known: dict[str, str], place_codes: dict[str, str]) -> set[str]:
     """Add to ``draft`` the places the code list finds in ``text``; gives the names it covers."""
-    from ..divisions.names import full_forms, short_forms
-    from ..divisions.suggest import place_label, place_level, places_in
-    from .slug import suggest
 
     code_list = divisions.code_list
     draft.code_list = f"the code list of {code_list.valid} ({code_list.package})"
@@ -448,8 +448,6 @@ def division_drafts(draft: Draft, text: str, source_id: str, divisions, existing
 
 def place_codes_of(project, ontology) -> dict[str, str]:
     """Division code -> id of the place record that has it."""
-    from ..divisions.codelist import division_codes
-    from ..records.loader import load_records
 
     code_list = division_codes(ontology)
     if code_list is None:

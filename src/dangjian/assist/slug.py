@@ -19,6 +19,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from ..search.segment import CACHE_NAME, quiet_jieba, writable_folder
+from ..settings import Project
+from ..text.normalise import simplified
 from ..text.pinyin import LEVEL_WORDS, plain, syllables
 
 @dataclass
@@ -41,19 +44,13 @@ def split_level(name: str) -> tuple[str, str]:
 
 def words(text: str) -> list[str]:
     """jieba's words without the domain dictionary (a long name would be one word there)."""
-    from ..search.segment import quiet_jieba
-
     quiet_jieba()
     return [w for w in _plain_tokenizer().cut(text) if w.strip()]
 
 
 @lru_cache(maxsize=1)
 def _plain_tokenizer():
-    import jieba
-
-    from ..settings import Project
-
-    from ..search.segment import CACHE_NAME, writable_folder
+    import jieba  # here, not above: loading it takes a while, and only word splits need it
 
     tokenizer = jieba.Tokenizer()
     try:
@@ -83,7 +80,6 @@ def base_slug(name: str, place: bool | None = None) -> tuple[str, str]:
 def suggest(name: str, existing: dict[str, str] | None = None, within: str | None = None,
             kind: str | None = None) -> Suggestion:
     """An id for ``name``. ``existing`` maps kind/id of the records to their label (Simplified)."""
-    from ..text.normalise import simplified
 
     name = simplified(name.strip())
     place = True if kind == "place" else (False if kind not in (None, "place") else None)
