@@ -65,6 +65,19 @@ def test_usage_errors_exit_2_on_stderr(sandbox):
     assert unknown.returncode == 2 and "No such command" in unknown.stderr
 
 
+def test_a_path_given_as_a_broken_link_says_how_it_is_broken(sandbox):
+    records = sandbox.root / "records"
+    (records / "loop-a.yaml").symlink_to("loop-b.yaml")
+    (records / "loop-b.yaml").symlink_to("loop-a.yaml")
+    (records / "dangling.yaml").symlink_to("gone.yaml")
+    looping = sandbox.cli("validate", "records/loop-a.yaml")
+    assert looping.returncode == 2 and looping.stdout == ""
+    assert "'records/loop-a.yaml' is a symbolic link that loops back on itself." in looping.stderr
+    dangling = sandbox.cli("draft", "records/dangling.yaml")
+    assert dangling.returncode == 2
+    assert "'records/dangling.yaml' is a symbolic link to 'gone.yaml', which does not exist." in dangling.stderr
+
+
 def test_build_prints_a_summary(sandbox):
     result = sandbox.cli("build")
     assert result.returncode == 0, result.stderr

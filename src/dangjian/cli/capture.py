@@ -8,7 +8,7 @@ import click
 
 from ..text.capture import UnknownLayout, clean_file, layout_of, sha256
 from ..records.companions import CAPTURE_SUFFIX, TEXT_SUFFIX
-from .common import err
+from .common import ExistingPath, err
 
 
 @click.group("capture")
@@ -17,7 +17,7 @@ def capture_command() -> None:
 
 
 @capture_command.command("clean")
-@click.argument("captures", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("captures", nargs=-1, required=True, type=ExistingPath(dir_okay=False))
 @click.option("--write", "-w", is_flag=True,
               help=f"Write each cleaned text beside its capture ({{id}}{CAPTURE_SUFFIX} -> {{id}}{TEXT_SUFFIX}) instead of printing it.")
 def clean_command(captures: tuple[Path, ...], write: bool) -> None:

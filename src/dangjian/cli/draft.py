@@ -8,11 +8,11 @@ from pathlib import Path
 
 import click
 
-from .common import err, find_project
+from .common import ExistingPath, err, find_project
 
 
 @click.command("draft")
-@click.argument("source_text", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("source_text", type=ExistingPath(dir_okay=False))
 @click.option("--source-id", default=None, help="The id of the source record (default: the file's name, as a slug).")
 @click.option("--write", "write_dir", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
               help="Write each draft to DIR/{kinds}/{id}.yaml (never over an existing file). Without it nothing is written.")

@@ -9,11 +9,11 @@ import click
 from ..model.problems import count_line, render_json, render_text
 from ..build.validate import validate_project
 from . import exit_at_once
-from .common import err, find_project
+from .common import ExistingPath, err, find_project
 
 
 @click.command("validate")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=True, path_type=Path))
+@click.argument("paths", nargs=-1, type=ExistingPath(dir_okay=True))
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: one line per problem (file:line:column: key: message) on stderr, then the count on "
                    "stdout; json: everything on stdout, for editors and CI.")
