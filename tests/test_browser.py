@@ -235,7 +235,7 @@ def test_a_browser_gets_a_404_page_it_can_leave(browser, server):
     with browser.open(url(server, "/doc/place/no-such-place.html"), 390) as tab:
         text = tab.evaluate("document.body.innerText")
         links = tab.evaluate("[...document.querySelectorAll('main a')].map(a => new URL(a.href).pathname)")
-    assert "404" in text and "no record has this document" in text
+    assert "404" in text and "no record or page has this address" in text
     assert {"/index.html", "/search", "/sparql"} <= set(links)
 
 
@@ -258,6 +258,32 @@ def test_labels_carry_the_language_they_are_written_in(browser, server):
     with browser.open(url(server, f"/doc/policy/{traditional}.html"), 390) as tab:
         assert tab.evaluate("document.querySelector('h1').lang") == "zh-Hant"
         assert tab.evaluate("getComputedStyle(document.querySelector('h1')).fontFamily").find("TC") > 0
+        # The citation is English, its title Traditional, drawn with the Traditional fonts.
+        assert tab.evaluate("document.querySelector('p.citation').lang") == "en"
+        title = "document.querySelector('p.citation span[lang]')"
+        assert tab.evaluate(f"{title}.lang") == "zh-Hant"
+        assert "TC" in tab.evaluate(f"getComputedStyle({title}).fontFamily")
+    with browser.open(url(server, "/search?q=" + quote("三创") + "&limit=100"), 1280) as tab:
+        results = tab.evaluate("""[...document.querySelectorAll('ol.results > li > a')].map(a =>
+            [new URL(a.href).pathname.split('/').pop().replace('.html', ''), a.lang])""")
+    found = {record_id: lang for record_id, lang in results if record_id in written}
+    assert found and found == {record_id: written[record_id] for record_id in found}
+    assert "zh-Hant" in found.values()
+
+
+def test_every_page_takes_its_styles_from_the_one_stylesheet(browser, server):
+    """No page carries a style sheet of its own (only the chart's bars their lengths): each links
+    the one stylesheet, which the browser loads and applies (the header's rule is drawn)."""
+    sheets = set()
+    with browser.open("about:blank", 1280) as tab:
+        for path in PAGES:
+            tab.go(url(server, path))
+            found = tab.evaluate("""[document.querySelectorAll('style').length,
+                [...document.styleSheets].map(s => [new URL(s.href).pathname, s.cssRules.length]),
+                getComputedStyle(document.querySelector('header.site')).borderBottomStyle]""")
+            assert found[0] == 0 and len(found[1]) == 1 and found[1][0][1] > 50 and found[2] == "solid", (path, found)
+            sheets.add(found[1][0][0])
+    assert len(sheets) == 1 and re.fullmatch(r"/static/site\.[0-9a-f]{12}\.css", sheets.pop())
 
 
 def test_chinese_text_is_drawn_with_real_glyphs(chromium, tmp_path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
+from html import unescape
 from pathlib import Path
 from urllib.parse import quote
 
@@ -92,6 +93,34 @@ def test_index_pages_mark_each_label_with_its_language(project):
         written = next(iter(label)) if isinstance(label, dict) and "zh-Hans" not in label else "zh-Hans"
         assert marked[record_id] == written, record_id
     assert 'lang="zh-Hant"' in html and 'lang="zh-Hans"' in html
+
+
+def shown_language(label) -> str:
+    """The language of the label a page shows for a record, from its YAML: Simplified, else
+    Traditional, else English."""
+    if not isinstance(label, dict):
+        return "zh-Hans"
+    return next(tag for tag in ("zh-Hans", "zh-Hant", "en") if tag in label)
+
+
+def test_the_citation_marks_the_title_with_its_language(project, ontology):
+    """The citation (text, BibTeX, RIS) is English; the record's title in it is marked zh-Hans
+    or zh-Hant as the record writes it."""
+    site = pages(project)
+    seen = set()
+    for name, kind in ontology.kinds.items():
+        for record_id, data in records(kind.folder).items():
+            part = section(site[f"doc/{name}/{record_id}.html"], "cite")
+            language = shown_language(data["label"])
+            assert part.count('<p class="citation" lang="en">') == 1 and part.count('<pre lang="en">') == 2, record_id
+            marked = re.findall(r'<span lang="([^"]+)">([^<]*)</span>', part)
+            if language == "en":
+                assert not marked, record_id
+                continue
+            title = unescape(data["label"][language] if isinstance(data["label"], dict) else data["label"])
+            assert [(tag, unescape(text)) for tag, text in marked] == [(language, title)] * 3, record_id
+            seen.add(language)
+    assert seen == {"zh-Hans", "zh-Hant"}
 
 
 # --- links read backwards, in the pages and in the data --------------------------------------------
@@ -231,6 +260,33 @@ def test_search_counts_every_match_and_pages_through_them(server):
     assert get(server.port, f"/search?q={q}&page=0").status == 400
 
 
+def test_search_results_mark_each_label_and_snippet_with_its_language(server, ontology):
+    """A result's label is marked with the language of the label shown, as the record writes it;
+    a snippet of an English field is marked English. Found in both scripts by one query."""
+    written = {(name, record_id): shown_language(data["label"]) for name, kind in ontology.kinds.items()
+               for record_id, data in records(kind.folder).items()}
+    html = get(server.port, "/search?q=" + quote("基层组织") + "&limit=100", "text/html").body.decode()
+    hits = re.findall(r'<li><a href="/?doc/([a-z]+)/([a-z0-9-]+)\.html"(?: lang="([^"]+)")?>([^<]*)</a>.*?'
+                      r'<span class="meta" lang="en">[a-z]+:</span> <span class="snippet"(?: lang="([^"]+)")?>(.*?)</span><br>',
+                      html, re.S)
+    assert len(hits) > 20
+    for kind, record_id, label_language, label, snippet_language, snippet in hits:
+        assert label_language == written[(kind, record_id)], (kind, record_id)
+        assert snippet_language in ("zh-Hans", "zh-Hant", "en"), (kind, record_id)
+        if unescape(re.sub(r"</?mark>", "", snippet)) == unescape(label):
+            assert snippet_language == label_language, (kind, record_id)
+    assert {h[2] for h in hits} >= {"zh-Hans", "zh-Hant"}
+
+
+def test_sparql_answers_mark_literals_with_bcp47_case(server):
+    """The store gives lower-case tags (zh-hans); the page's lang attributes are zh-Hans, zh-Hant."""
+    query = ("SELECT ?l WHERE { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?l "
+             "FILTER(langMatches(lang(?l), 'zh-hant') || ?s = <https://w3id.org/dangjian/id/place/anhui>) }")
+    html = get(server.port, "/sparql?format=html&query=" + quote(query), "text/html").body.decode()
+    marked = re.findall(r'<td data-label="\?l"><span lang="([^"]+)">', html)
+    assert set(marked) == {"zh-Hans", "zh-Hant", "en"}, set(marked)
+
+
 # --- 404 -----------------------------------------------------------------------------------------
 
 
@@ -247,6 +303,12 @@ def test_404_is_a_page_for_browsers_and_a_line_for_programs(server, path):
         assert program.body.decode().startswith("404 Not Found: ")
 
 
-def test_the_static_site_has_the_404_page(project):
-    page = (project.dist / "site" / "404.html").read_text(encoding="utf-8")
-    assert 'href="/search"' in page and "404" in page
+def test_the_static_site_has_the_404_pages(project):
+    """A page and a line for each folder the server's 404 names, and for the rest; none at the
+    site's root, where a client could ask for it by name."""
+    errors = project.dist / "site" / "errors"
+    for name in ("404", "404-id", "404-doc", "404-download", "404-releases"):
+        page = (errors / f"{name}.html").read_text(encoding="utf-8")
+        line = (errors / f"{name}.txt").read_text(encoding="utf-8")
+        assert 'href="/search"' in page and line.startswith("404 Not Found: ") and line.strip() in unescape(page), name
+    assert not (project.dist / "site" / "404.html").exists()

@@ -239,7 +239,7 @@ def test_route_html(client):
     response = client.get("/search", params={"q": "黨建示範帶"})
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
     page = response.text
-    assert '<a href="doc/policy/datong-demonstration-belts.html">' in page
+    assert '<a href="doc/policy/datong-demonstration-belts.html" lang="zh-Hans">' in page
     assert "<mark>党建示范带</mark>" in page
     assert "<script" not in page
     assert page.index("datong-demonstration-belts") < page.index("datong-2016-demonstration-belts")

@@ -5,9 +5,10 @@ headers x Range x gzip), sent to all three, must get the same status, Location, 
 Vary, CORS headers, validators, Cache-Control and body.
 
 Compared as a client sees them: Location by its path (Apache writes absolute URLs, the others
-paths); the Content-Type of an answer without a body (a redirect) and the body of a 404 are the
-server's own (nginx and Apache write their own redirect and not-found pages); the ETag of a
-gzipped body differs by design (nginx weakens it, Apache appends -gzip)."""
+paths); the Content-Type of an answer without a body (a redirect) is the server's own (nginx and
+Apache write their own redirect pages); the ETag of a gzipped body differs by design (nginx
+weakens it, Apache appends -gzip). A 404 is compared whole: its page for a browser, its line for
+a program, each saying what the server says for the path."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import httpx
 import pytest
 
 from dangjian.build import build
+from dangjian.site.pages.render import stylesheet
 
 from linked import linked_project
 from serving import ServeProcess
@@ -37,10 +39,14 @@ FILES = ["/", "/index.html", "/doc/place/", "/doc/place/index.html", "/compare/v
          *[f"/ontology.{x}" for x in ("html", "ttl", "jsonld", "nt", "rdf")],
          "/.well-known/void", "/download/dangjian.nt", "/download/dangjian.ttl", "/download/dangjian.jsonld",
          "/download/dangjian.nt.gz", "/download/dangjian.nq.gz", "/download/ontology.ttl", "/download/context.jsonld",
-         f"/releases/{VERSION}/dangjian.nt"]
+         f"/releases/{VERSION}/dangjian.nt", "/" + stylesheet().path]
 ELSEWHERE = ["/doc/place/suzhou.ttl", "/doc/organisation/suzhou-daily.html", "/doc/organisation/suzhou-daily.ttl",
              "/doc/organisation/suzhou-daily.rdf", "/doc/place/no-such-place.ttl", "/doc/place/anhui.pdf",
-             "/gone/organisation/suzhou-daily.ttl", "/errors/406.txt", "/ontology.pdf", "/nothing-here"]
+             "/gone/organisation/suzhou-daily.ttl", "/errors/406.txt", "/ontology.pdf", "/nothing-here", "/static/site.css"]
+NOT_FOUND = ["/id/place/no-such-place", "/id/nothing/anhui", "/doc/place/no-such-place.html", "/doc/place/anhui.pdf",
+             "/doc/nothing/index.html", "/download/nothing.nt", f"/releases/{VERSION}/nothing.nt", "/releases/9.9.9/dangjian.nt",
+             "/compare/nothing.html", "/nothing-here", "/404", "/404.html", "/404.txt", "/errors/404.html", "/gone/",
+             "/static/site.css", "/id", "/doc/"]
 RANGES = ["bytes=0-99", "bytes=-50", "bytes=100-", "bytes=0-0,5-9"]
 
 
@@ -59,6 +65,7 @@ def matrix() -> list[Ask]:
     for path in NEGOTIATED:
         asks += [Ask(path, (("Accept", a),) if a is not None else ()) for a in ACCEPTS]
     asks += [Ask(path) for path in FILES + ELSEWHERE]
+    asks += [Ask(path, (("Accept", accept),)) for path in NOT_FOUND for accept in (BROWSER, "text/turtle", "*/*")]
     asks += [Ask(path, (("Accept-Encoding", "gzip"),)) for path in FILES]
     asks += [Ask("/doc/place/anhui.ttl", (("Accept-Encoding", "gzip;q=0, identity"),))]
     asks += [Ask("/download/dangjian.nt", (("Range", r),)) for r in RANGES]
@@ -113,11 +120,13 @@ def seen(response: httpx.Response) -> dict:
            "Access-Control-Expose-Headers": h.get("access-control-expose-headers")}
     if status in (301, 303):
         out["Location"] = urlsplit(h.get("location", "")).path
-    if status in (200, 206, 406, 410):
+    if status in (200, 206, 404, 406, 410):
         out["Content-Type"] = (h.get("content-type") or "").replace(" ", "").lower()
         out["body"] = body(response)
     if status in (200, 206, 303, 406, 410) or (status == 301 and "/id/" in str(response.url)):
         out["Vary"] = vary(response)
+    if status == 404:  # (nginx may add Accept-Encoding: it would compress a long page)
+        out["Vary"] = vary(response) - {"accept-encoding"}
     if status in (200, 206, 301, 303, 304):
         out["Cache-Control"] = h.get("cache-control")
     if status in (200, 206, 304) and h.get("content-encoding") != "gzip":
@@ -173,6 +182,16 @@ def test_the_matrix_covers_what_it_claims(hosts):
     assert send(server, Ask("/.well-known/void")).status_code == 200
     assert send(server, Ask("/ontology", (("Accept", "text/turtle"),))).headers["location"] == "/ontology.ttl"
     assert send(server, Ask("/doc/place/anhui.ttl")).headers["access-control-allow-origin"] == "*"
+    sheet = send(server, Ask("/" + stylesheet().path))
+    assert sheet.headers["content-type"] == "text/css; charset=utf-8" and "immutable" in sheet.headers["cache-control"]
+    page = send(server, Ask("/doc/place/anhui.html")).text
+    assert f'<link rel="stylesheet" href="../../{stylesheet().path}">' in page and "<style" not in page
+    for path, said in (("/id/place/no-such-place", "no record has this URI"), ("/download/nothing.nt", "no such download"),
+                       ("/404.html", "no page or record has this address")):
+        missing = send(server, Ask(path, (("Accept", "text/turtle"),)))
+        assert (missing.status_code, missing.text) == (404, f"404 Not Found: {said}\n"), path
+        page = send(server, Ask(path, (("Accept", BROWSER),)))
+        assert page.status_code == 404 and f"404 Not Found: {said}" in page.text and "accept" in vary(page), path
 
 
 def test_a_range_past_the_end_is_416_everywhere(hosts):

@@ -23,11 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..dataset.published import KnowledgeBase
+from ..model.terms import display_language
 from .highlight import Snippet, snippet
 from ..text.normalise import search_form
 from .segment import Segmenter
 
-VERSION = 2  # of the index format and tokens: change it when either changes
+VERSION = 3  # of the index format and tokens: change it when either changes
 # field -> (YAML keys whose values it holds, weight). Labels weigh most.
 FIELDS: dict[str, tuple[tuple[str, ...], float]] = {
     "label": (("label", "alt_label"), 3.0),
@@ -59,6 +60,10 @@ class Document:
     id: str
     label: str
     texts: dict[str, list[str]] = field(default_factory=dict)  # field -> texts as written
+    languages: dict[str, str] = field(default_factory=dict)  # a text -> its language tag (BCP 47 case), if it has one
+
+    def language(self, text: str) -> str | None:
+        return self.languages.get(text)
 
 
 @dataclass(frozen=True)
@@ -71,9 +76,12 @@ class Hit:
     field: str
     snippet: Snippet
     matched: tuple[str, ...]
+    label_language: str | None = None  # BCP 47 case (zh-Hans), for HTML lang
+    snippet_language: str | None = None
 
     def as_json(self) -> dict:
-        return {"uri": self.uri, "kind": self.kind, "id": self.id, "label": self.label, "score": round(self.score, 4),
+        return {"uri": self.uri, "kind": self.kind, "id": self.id, "label": self.label,
+                "label_language": self.label_language, "score": round(self.score, 4),
                 "field": self.field, "snippet": self.snippet.text, "highlights": [list(s) for s in self.snippet.spans],
                 "snippet_marked": self.snippet.marked(), "matched": list(self.matched)}
 
@@ -113,6 +121,7 @@ def read_documents(kb: KnowledgeBase) -> list[Document]:
              f"FILTER NOT EXISTS {{ VALUES ?t {{ {tombstone} }} ?s ?t ?x }} }}")
     docs: dict[str, Document] = {}
     labels: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    languages: dict[str, dict[str, tuple[int, str]]] = defaultdict(dict)  # subject -> text -> (rank, tag)
     label_predicate = ontology.terms["label"].predicate
     for row in kb.store.query(query):
         subject, predicate, literal = row["s"].value, row["p"].value, row["o"]
@@ -126,10 +135,15 @@ def read_documents(kb: KnowledgeBase) -> list[Document]:
         language = (literal.language or "").lower()
         name = predicates[predicate] + (ENGLISH if language == "en" or language.startswith("en-") else "")
         doc.texts.setdefault(name, []).append(literal.value)
+        rank = LANGUAGE_ORDER.index(language) if language in LANGUAGE_ORDER else len(LANGUAGE_ORDER)
+        if language:  # a text written alike in two scripts takes the first language of LANGUAGE_ORDER
+            known = languages[subject].get(literal.value)
+            if known is None or (rank, language) < known:
+                languages[subject][literal.value] = (rank, language)
         if predicate == label_predicate:
-            rank = LANGUAGE_ORDER.index(language) if language in LANGUAGE_ORDER else len(LANGUAGE_ORDER)
             labels[subject].append((rank, literal.value))
     for subject, doc in docs.items():
+        doc.languages = {text: display_language(tag) for text, (_rank, tag) in sorted(languages[subject].items())}
         if labels[subject]:
             doc.label = min(labels[subject])[1]
         for texts in doc.texts.values():
@@ -261,7 +275,8 @@ class SearchIndex:
                 # The label is shown anyway: another field is the snippet when it matches as much.
                 value = covered * (1.0 if name != "label" else 0.99)
                 if value > best_weight:
-                    best, best_weight = (name.removesuffix(ENGLISH), found), value
+                    best, best_weight = (name.removesuffix(ENGLISH), found, text), value
         if best is None:
-            best = ("label", snippet(doc.label, words))
-        return Hit(doc.uri, doc.kind, doc.id, doc.label, score, best[0], best[1], tuple(words))
+            best = ("label", snippet(doc.label, words), doc.label)
+        return Hit(doc.uri, doc.kind, doc.id, doc.label, score, best[0], best[1], tuple(words),
+                   doc.language(doc.label), doc.language(best[2]))

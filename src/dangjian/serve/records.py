@@ -55,7 +55,7 @@ def respond(answer: Answer, request: Request, site: Site | None = None) -> Respo
     """An answer as a response, with the caching headers every site answer gets; a 404 as the
     client can read it (:mod:`.notfound`)."""
     if answer.status == 404:
-        return not_found(request, answer.body.decode("utf-8").strip().removeprefix("404 Not Found: "))
+        return not_found(request)
     path = request.url.path.removeprefix(request.scope.get("root_path", "")).lstrip("/")
     headers = dict(answer.headers)
     body, media = answer.body, content_type(answer.media_type)
@@ -87,7 +87,7 @@ def routes(kb: KnowledgeBase) -> list[Route]:
             path += "index.html"
         body = published.site.pages.page(path)
         if body is None:
-            return not_found(request, "no such page")
+            return not_found(request)
         return send(Answer(200, body, "text/html"), request)
 
     async def vocabulary(request: Request) -> Response:
@@ -100,19 +100,22 @@ def routes(kb: KnowledgeBase) -> list[Route]:
         name = request.path_params["name"]
         body = published.file(name) if name in RELEASE_FILES else None
         if body is None:
-            return not_found(request, "no such download")
+            return not_found(request)
         return send(Answer(200, body, download_media_type(name)), request)
 
     async def release_file(request: Request) -> Response:
         p = request.path_params
         body = published.file(f"releases/{p['version']}/{p['name']}") if p["name"] in RELEASE_FILES else None
         if body is None:
-            return not_found(request, "no such release file")
+            return not_found(request)
         return send(Answer(200, body, download_media_type(p["name"])), request)
+
+    async def static_file(request: Request) -> Response:
+        return send(published.site.static_file("static/" + request.path_params["name"]), request)
 
     async def void(request: Request) -> Response:
         body = published.file("void.ttl")
-        return send(Answer(200, body, "text/turtle"), request) if body else not_found(request, "no dataset description")
+        return send(Answer(200, body, "text/turtle"), request) if body else not_found(request)
 
     return [
         Route("/ontology", vocabulary),
@@ -127,6 +130,7 @@ def routes(kb: KnowledgeBase) -> list[Route]:
         Route("/download/{name}", download),
         Route("/releases/{version}/{name}", release_file),
         Route("/.well-known/void", void),
+        Route("/static/{name}", static_file),
     ]
 
 

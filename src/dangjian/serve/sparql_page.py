@@ -9,6 +9,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from ..formats.turtle import TurtleWriter
+from ..model.terms import display_language
 from ..query.catalogue import CatalogueQuery
 from ..site.pages.render import templates
 from ..site.pages.view import kind_links
@@ -51,4 +52,4 @@ def render(*, dataset: str, base: str, endpoint: str, limits, examples: list[Cat
         dataset=dataset, version=version, kinds=kind_links(ontology) if ontology is not None else [], root="/",
         endpoint=endpoint, limits=limits, examples=examples, query=query, rows=rows, choices=CHOICES, chosen=chosen,
         table=table, error=error, seconds=seconds, prefixes=sorted(prefixes.items()),
-        href=href, short=short, run=run, edit=edit).encode("utf-8")
+        href=href, short=short, run=run, edit=edit, language=display_language).encode("utf-8")

@@ -28,7 +28,7 @@ from ..formats.documents import BY_EXTENSION, FORMATS, HTML, Format, render_docu
 from ..formats.vocabulary import ONTOLOGY_PATH, vocabulary_document
 from ..model.ontology import Ontology
 from .conneg import negotiate
-from .pages.render import Pages, SiteFacts
+from .pages.render import Pages, SiteFacts, stylesheet
 from .pages.view import doc_path
 
 DOCUMENT_HEADER = "{dataset} {version}: the description of {iri}. Data: CC BY 4.0."
@@ -44,9 +44,11 @@ class Answer:
 
 
 # How long a client or a cache may keep an answer without asking again (RFC 9111): a release's
-# files never change; everything else may change with the next build.
+# files never change, nor does the stylesheet under its name (which names its content's hash);
+# everything else may change with the next build.
 CACHE_FOREVER = "public, max-age=31536000, immutable"
 CACHE_A_WHILE = "public, max-age=3600"
+IMMUTABLE = ("releases", "static")  # the folders whose files never change
 CACHED_STATUSES = (200, 206, 301, 303, 304)  # as nginx's add_header without `always`
 
 
@@ -58,7 +60,7 @@ def entity_tag(body: bytes) -> str:
 
 def cache_control(path: str) -> str:
     """Cache-Control for a path of the site (from the root, without the leading slash)."""
-    return CACHE_FOREVER if path.startswith("releases/") else CACHE_A_WHILE
+    return CACHE_FOREVER if path.startswith(tuple(f"{folder}/" for folder in IMMUTABLE)) else CACHE_A_WHILE
 
 
 def link_header(kind: str, record_id: str, root: str = "/", but: str | None = None) -> str:
@@ -72,8 +74,32 @@ def vocabulary_link_header(root: str = "/", but: str | None = None) -> str:
                      for f in FORMATS if f.extension != but)
 
 
-def not_found_body(what: str) -> bytes:
-    return f"404 Not Found: {what}\n".encode()
+# What a 404 says depends only on the path's first folder, so that the static site's rules, which
+# choose one of a few files by the path, answer every 404 as the server does (body and all).
+NOT_FOUND_IN = {
+    "id": "no record has this URI",
+    "doc": "no record or page has this address (a record's documents are doc/{kind}/{id}."
+           + ", .".join(f.extension for f in FORMATS) + ")",
+    "download": "no such download",
+    "releases": "no such release file",
+}
+NOT_FOUND_ELSEWHERE = "no page or record has this address"
+
+
+def not_found_folder(path: str) -> str | None:
+    """The folder of NOT_FOUND_IN a path (from the root) is in, or None for any other path."""
+    folder, slash, _rest = path.lstrip("/").partition("/")
+    return folder if slash and folder in NOT_FOUND_IN else None
+
+
+def not_found_message(path: str) -> str:
+    folder = not_found_folder(path)
+    return "404 Not Found: " + (NOT_FOUND_IN[folder] if folder else NOT_FOUND_ELSEWHERE)
+
+
+def not_found_body(path: str) -> bytes:
+    """The 404 for a program (the browser's page says the same, :func:`.pages.render.not_found_page`)."""
+    return (not_found_message(path) + "\n").encode()
 
 
 def not_acceptable_body() -> bytes:
@@ -124,7 +150,7 @@ class Site:
         """GET /id/{kind}/{id}."""
         iri = self.iri(kind, record_id)
         if iri is None:
-            return Answer(404, not_found_body("no record has this URI"), "text/plain")
+            return Answer(404, not_found_body(f"id/{kind}/{record_id}"), "text/plain")
         tombstone = self.graph.tombstone(iri)
         if tombstone is not None and tombstone[0] == "replaced":  # moved, whatever the format asked
             new_kind, new_id = self.records[tombstone[1]]
@@ -143,15 +169,21 @@ class Site:
         record_id, dot, extension = name.rpartition(".")
         iri = self.iri(kind, record_id) if dot else None
         if iri is None:
-            return Answer(404, not_found_body("no record has this document"), "text/plain")
+            return Answer(404, not_found_body(f"doc/{kind}/{name}"), "text/plain")
         fmt = BY_EXTENSION.get(extension)
         if fmt is None:
-            known = ", ".join(f".{f.extension} ({f.media_type})" for f in FORMATS)
-            return Answer(404, f"404 Not Found: no .{extension} document; there are {known}\n".encode(), "text/plain")
+            return Answer(404, not_found_body(f"doc/{kind}/{name}"), "text/plain")
         answer = self.tombstone_answer(iri, fmt, id_path=False)
         if answer is not None:
             return answer
         return Answer(200, self.body(iri, fmt), fmt.media_type, headers={"Link": link_header(kind, record_id, but=extension)})
+
+    def static_file(self, path: str) -> Answer:
+        """GET /static/{name}: the stylesheet under the name the pages link (any other name 404)."""
+        sheet = stylesheet()
+        if path != sheet.path:
+            return Answer(404, not_found_body(path), "text/plain")
+        return Answer(200, sheet.body, "text/css")
 
     # --- the vocabulary ------------------------------------------------------------------------
 
@@ -167,6 +199,6 @@ class Site:
         """GET /ontology.{ext}: the vocabulary and shapes in a format, or the reference page."""
         fmt = BY_EXTENSION.get(extension)
         if fmt is None:
-            return Answer(404, not_found_body(f"no .{extension} of the vocabulary"), "text/plain")
+            return Answer(404, not_found_body(f"{ONTOLOGY_PATH}.{extension}"), "text/plain")
         body = self.pages.vocabulary() if fmt is HTML else vocabulary_document(self.ontology, extension)
         return Answer(200, body, fmt.media_type, headers={"Link": vocabulary_link_header(but=extension)})

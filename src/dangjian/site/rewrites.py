@@ -5,7 +5,9 @@ They give what the server gives (:mod:`dangjian.site.resolve`, :mod:`dangjian.se
 - ``/id/{kind}/{id}`` and ``/ontology``: 303 to the document for the format the Accept header
   asks for (``Vary: Accept``), 406 when it asks for none of them; unknown ids 404; tombstones
   301 (replaced) or 410 Gone with the tombstone in the format asked for (withdrawn);
-- a 404 is the site's page for a browser, one line of text for other clients;
+- a 404 is the site's page for a browser, one line of text for other clients, each saying what
+  the server says for that path (one file for each folder of ``resolve.NOT_FOUND_IN``, one for
+  the rest);
 - documents name the other formats in ``Link`` headers; ``/.well-known/void`` is void.ttl;
   .gz downloads are ``application/gzip``;
 - CORS (``Access-Control-Allow-Origin: *``) on every answer; ``ETag`` (the SHA-1 of each file,
@@ -24,7 +26,7 @@ from dataclasses import dataclass, field
 
 from ..formats.documents import FORMATS
 from ..formats.vocabulary import ONTOLOGY_PATH
-from .resolve import CACHE_A_WHILE, CACHE_FOREVER
+from .resolve import CACHE_A_WHILE, CACHE_FOREVER, IMMUTABLE, NOT_FOUND_IN
 
 # An id; never `index`, which validation refuses: doc/{kind}/index.html is the kind's list.
 ID = r"(?!index(?![a-z0-9-]))[a-z0-9]+(?:-[a-z0-9]+)*"
@@ -33,10 +35,14 @@ ALIASES = {"ttl": ["text/turtle", "application/x-turtle"], "jsonld": ["applicati
            "nt": ["application/n-triples", "text/n-triples"], "rdf": ["application/rdf\\+xml"],
            "html": ["text/html", "application/xhtml\\+xml"]}
 CORS_EXPOSED = "ETag, Link, Location, Retry-After, Vary"  # as the server's (serve/app.py)
-COMPRESSED_TYPES = "text/turtle application/ld+json application/n-triples application/rdf+xml application/json"
+COMPRESSED_TYPES = "text/css text/turtle application/ld+json application/n-triples application/rdf+xml application/json"
 NOT_ACCEPTABLE_FILE = "errors/406.txt"
-# A 404 is the site's page for a browser (text/html asked for), one line of text for other clients.
-NOT_FOUND_PAGE, NOT_FOUND_LINE = "404.html", "404.txt"
+HTML_ACCEPTED = "text/html|application/xhtml\\+xml"  # a browser's Accept (a 404 is then the page)
+
+
+def not_found_file(folder: str | None, html: bool) -> str:
+    """The 404 for paths in a folder of NOT_FOUND_IN (None: any other path), as a page or a line."""
+    return f"errors/404{'-' + folder if folder else ''}.{'html' if html else 'txt'}"
 
 
 @dataclass
@@ -111,23 +117,27 @@ def nginx_rules(rules: SiteRules) -> str:
               '    "~^(\\"[^\\"]+\\")\\|(.*[\\s,])?(W/)?\\1\\s*(,.*)?$" 1;',
               '    "~^\\"[^\\"]+\\"\\|\\s*\\*\\s*$" 1;',
               "}", "",
-              "# 404: the site's page for a browser (text/html asked for), one line of text for other clients.",
-              "map $http_accept $dangjian_not_found {",
-              f"    default /{NOT_FOUND_LINE};",
-              f'    "~*(text/html|application/xhtml\\+xml)" /{NOT_FOUND_PAGE};',
+              "# 404: the site's page for a browser (text/html asked for), one line of text for other clients;",
+              "# each says what the server says for the path's folder.",
+              'map "$http_accept|$uri" $dangjian_not_found {',
+              f"    default /{not_found_file(None, False)};"]
+    for html in (True, False):
+        accept = f"[^|]*(?i:{HTML_ACCEPTED})" if html else ""
+        lines += [f'    "~^{accept}[^|]*\\|/{folder}/" /{not_found_file(folder, html)};' for folder in NOT_FOUND_IN]
+    lines += [f'    "~^[^|]*(?i:{HTML_ACCEPTED})" /{not_found_file(None, True)};',
               "}", "",
               "map $uri $dangjian_cache {",
               f'    default "{CACHE_A_WHILE}";',
-              f'    "~^/releases/" "{CACHE_FOREVER}";',
+              f'    "~^/({"|".join(IMMUTABLE)})/" "{CACHE_FOREVER}";',
               "}", "",
               "server {",
               "    listen 8080;",
               "    root /srv/dangjian/site;",
               "    charset utf-8;",
-              "    charset_types text/plain text/turtle application/n-triples application/ld+json application/rdf+xml;",
+              "    charset_types text/plain text/css text/turtle application/n-triples application/ld+json application/rdf+xml;",
               "    types {"]
     lines += [f"        {f.media_type} {f.extension};" for f in FORMATS]
-    lines += ["        application/json json;", "        text/plain txt;", "        application/gzip gz;", "    }",
+    lines += ["        application/json json;", "        text/plain txt;", "        text/css css;", "        application/gzip gz;", "    }",
               "    default_type application/octet-stream;",
               "    absolute_redirect off;",
               "    etag off;  # the map's tags instead",
@@ -139,12 +149,13 @@ def nginx_rules(rules: SiteRules) -> str:
               f"    gzip_types {COMPRESSED_TYPES};",
               # (a location with error_page lines of its own inherits none of these: it repeats them)
               "    error_page 404 $dangjian_not_found;",
+              "    error_page 403 =404 $dangjian_not_found;  # a folder without index.html, as the server",
               f"    error_page 406 /{NOT_ACCEPTABLE_FILE};"]
     lines += ["    " + line for line in common]
     lines += ["    if ($dangjian_fresh) { return 304; }", ""]
     lines += block("location = /.well-known/void", "try_files /.well-known/void.ttl =404;")
-    lines += block("location ~ ^/(gone|errors)/", "internal;")
-    lines += block("location ~ ^/404\\.(html|txt)$", "internal;")
+    lines += block("location ~ ^/gone/", "internal;")
+    lines += block("location ~ ^/errors/", "internal;", "add_header Vary Accept always;  # 404s and 406s vary by Accept")
     lines += block("location ^~ /gone-by-id/", "internal;", "add_header Vary Accept always;",
                    "rewrite ^/gone-by-id/(.*)$ /gone/$1 break;")
     lines += block("location = /not-acceptable", "internal;", "add_header Vary Accept always;",
@@ -195,6 +206,7 @@ def apache_rules(rules: SiteRules) -> str:
     kind_re = "|".join(rules.kinds)
     extensions = "|".join(f.extension for f in FORMATS)
     cached = "%{REQUEST_STATUS} in {'200', '206', '301', '303', '304'}"
+    immutable = f"m#^/({'|'.join(IMMUTABLE)})/#"
     lines = [
         "# Dangjian KB: Apache rules for the static site, generated by `dangjian build --site`.",
         "# Put the site at the root of a virtual host with AllowOverride All (or copy these lines",
@@ -206,15 +218,15 @@ def apache_rules(rules: SiteRules) -> str:
         "DirectoryIndex index.html",
     ]
     lines += [f"AddType {f.media_type} .{f.extension}" for f in FORMATS]
-    lines += ["AddType text/plain .txt", "AddType application/gzip .gz", "RemoveEncoding .gz",
-              "AddCharset utf-8 .html .ttl .nt .jsonld .rdf .txt",
+    lines += ["AddType text/plain .txt", "AddType text/css .css", "AddType application/gzip .gz", "RemoveEncoding .gz",
+              "AddCharset utf-8 .html .ttl .nt .jsonld .rdf .txt .css",
               '<FilesMatch "\\.gz$">', "    RemoveCharset .html .ttl .nt .jsonld .rdf .txt", "</FilesMatch>",
               "# Each file's entity tag: the SHA-1 of its bytes, base64 (the server and nginx give the same).",
               "FileETag Digest",
               'Header always set Access-Control-Allow-Origin "*"',
               f'Header always set Access-Control-Expose-Headers "{CORS_EXPOSED}"',
-              f'Header always set Cache-Control "{CACHE_A_WHILE}" "expr={cached} && %{{REQUEST_URI}} !~ m#^/releases/#"',
-              f'Header always set Cache-Control "{CACHE_FOREVER}" "expr={cached} && %{{REQUEST_URI}} =~ m#^/releases/#"']
+              f'Header always set Cache-Control "{CACHE_A_WHILE}" "expr={cached} && %{{REQUEST_URI}} !~ {immutable}"',
+              f'Header always set Cache-Control "{CACHE_FOREVER}" "expr={cached} && %{{REQUEST_URI}} =~ {immutable}"']
     if not rules.released:
         lines += ["# Not a release: the files' times say nothing.", "Header unset Last-Modified",
                   "Header always unset Last-Modified", "RequestHeader unset If-Modified-Since"]
@@ -223,10 +235,17 @@ def apache_rules(rules: SiteRules) -> str:
               f"ErrorDocument 406 /{NOT_ACCEPTABLE_FILE}",
               "ErrorDocument 410 /%{reqenv:DJ_GONE}",
               "RewriteEngine On", "",
-              "# 404: the site's page for a browser (text/html asked for), one line of text for other clients.",
-              'RewriteCond %{HTTP_ACCEPT} "(text/html|application/xhtml\\+xml)" [NC]',
-              f"RewriteRule ^404$ {NOT_FOUND_PAGE} [L]",
-              f"RewriteRule ^404$ {NOT_FOUND_LINE} [L]", "",
+              "# 404: the site's page for a browser (text/html asked for), one line of text for other clients;",
+              "# each says what the server says for the path's folder. Asked for by its name, /404 is a 404 too."]
+    for html in (True, False):
+        for folder in (*NOT_FOUND_IN, None):
+            lines += ["RewriteCond %{ENV:REDIRECT_STATUS} =404"]
+            if html:
+                lines += [f'RewriteCond %{{HTTP_ACCEPT}} "({HTML_ACCEPTED})" [NC]']
+            if folder:
+                lines += [f'RewriteCond %{{THE_REQUEST}} "^\\S+\\s+/{folder}/"']  # the path first asked for
+            lines += [f"RewriteRule ^404$ {not_found_file(folder, html)} [L]"]
+    lines += ["",
               "# Only error documents may read gone/ and errors/.",
               "RewriteCond %{ENV:REDIRECT_STATUS} ^$",
               "RewriteRule ^(gone|errors)/ - [R=404,L]",
@@ -254,6 +273,8 @@ def apache_rules(rules: SiteRules) -> str:
               f"RewriteRule {record} - [G,E=DJ_GONE:gone/$1/$2.%{{ENV:DJ_EXT}},E=DJ_BY_ID:1]",
               f"RewriteRule {record} /doc/$1/$2.%{{ENV:DJ_EXT}} [R=303,L]",
               f"RewriteRule ^{ONTOLOGY_PATH}$ /{ONTOLOGY_PATH}.%{{ENV:DJ_EXT}} [R=303,L]",
+              "# A 404 is a page for browsers, a line for other clients.",
+              "Header always merge Vary Accept \"expr=%{REQUEST_STATUS} == 404\"",
               "Header always merge Vary Accept \"expr=%{REQUEST_URI} =~ m#^/(id/|" + ONTOLOGY_PATH
               + "$)# || -n reqenv('REDIRECT_DJ_BY_ID')\"",
               "", "# Documents: a withdrawn record's are 410 Gone; each names the others in a Link header.",

@@ -7,7 +7,9 @@ Layout, from the site root (where the base IRI's path maps):
   ``compare/{slug}.html``: pages and documents, byte for byte what the server sends;
 - ``ontology.{html,ttl,jsonld,nt,rdf}``: the vocabulary (``/ontology`` negotiates among them);
 - ``gone/{kind}/{id}.{ext}``: the 410 bodies of withdrawn records; ``errors/406.txt``;
-- ``404.html``, ``404.txt``: the 404 page for browsers, and one line for other clients;
+- ``static/site.{hash}.css``: the stylesheet every page links;
+- ``errors/404-{folder}.{html,txt}``, ``errors/404.{html,txt}``: the 404 page for browsers and one
+  line for other clients, for paths in each folder the server's 404 names, and for the rest;
 - ``download/*``, ``.well-known/void.ttl``, ``releases/{version}/*``: the dumps;
 - ``nginx.conf``, ``.htaccess``: the rules (see :mod:`dangjian.site.rewrites`).
 """
@@ -19,10 +21,10 @@ from ..dataset.void import DOWNLOADS, download_path
 from ..formats.documents import FORMATS, HTML, RDF_FORMATS
 from ..formats.vocabulary import ONTOLOGY_PATH
 from ..model.ontology import Ontology
-from .pages.render import SiteFacts
+from .pages.render import SiteFacts, stylesheet
 from .pages.view import doc_path
-from .resolve import Site, entity_tag, not_acceptable_body
-from .rewrites import NOT_ACCEPTABLE_FILE, NOT_FOUND_LINE, NOT_FOUND_PAGE, SiteRules, apache_rules, nginx_rules
+from .resolve import NOT_FOUND_IN, Site, entity_tag, not_acceptable_body, not_found_body, not_found_message
+from .rewrites import NOT_ACCEPTABLE_FILE, SiteRules, apache_rules, nginx_rules, not_found_file
 
 
 def site_facts(facts: dict, dumps: dict[str, bytes]) -> SiteFacts:
@@ -46,6 +48,7 @@ def site_files(graph: Graph, ontology: Ontology, facts: dict, dumps: dict[str, b
         if fmt is not HTML:  # ontology.html is one of the pages
             files[f"{ONTOLOGY_PATH}.{fmt.extension}"] = site.vocabulary_document(fmt.extension).body
     files[NOT_ACCEPTABLE_FILE] = not_acceptable_body()
+    files[stylesheet().path] = stylesheet().body
     replaced, withdrawn = {}, []
     for iri, (kind, record_id) in site.records.items():
         tombstone = graph.tombstone(iri)
@@ -59,9 +62,12 @@ def site_files(graph: Graph, ontology: Ontology, facts: dict, dumps: dict[str, b
             for fmt in FORMATS:
                 body = site.pages.gone(iri) if fmt is HTML else site.description(iri, fmt.extension)
                 files[f"gone/{kind}/{record_id}.{fmt.extension}"] = body
-    # What nginx and Apache answer with a 404: the page for browsers, a line for programs.
-    files[NOT_FOUND_PAGE] = site.pages.not_found("404 Not Found: no page or record has this address")
-    files[NOT_FOUND_LINE] = b"404 Not Found: no page or record has this address\n"
+    # What nginx and Apache answer with a 404: the page for browsers, a line for programs, each
+    # as the server words it for a path of the folder.
+    for folder in (*NOT_FOUND_IN, None):
+        path = f"{folder}/" if folder else ""
+        files[not_found_file(folder, html=True)] = site.pages.not_found(not_found_message(path))
+        files[not_found_file(folder, html=False)] = not_found_body(path)
     for name, content in dumps.items():
         files[download_path(name)] = content
     files[".well-known/void.ttl"] = dumps["void.ttl"]

@@ -6,9 +6,11 @@ relative too, so the site works at any path and from a folder on disk.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib.resources import files
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
@@ -41,10 +43,27 @@ class SiteFacts:
         return self.base + "sparql"
 
 
+@dataclass(frozen=True)
+class Stylesheet:
+    path: str  # from the site root: static/site.{hash}.css
+    body: bytes
+
+
+@lru_cache(maxsize=1)
+def stylesheet() -> Stylesheet:
+    """The site's one stylesheet, linked from every page rather than copied into each. Its name
+    carries a hash of its content: a page names the stylesheet it was made with, so the
+    stylesheet may be kept for good (``Cache-Control: immutable``, :func:`..resolve.cache_control`)."""
+    body = (files("dangjian.site.pages") / "static" / "site.css").read_bytes()
+    return Stylesheet(f"static/site.{hashlib.sha256(body).hexdigest()[:12]}.css", body)
+
+
 @lru_cache(maxsize=1)
 def templates() -> Environment:
-    return Environment(loader=PackageLoader("dangjian.site.pages", "templates"), autoescape=select_autoescape(["html"]),
-                       undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(loader=PackageLoader("dangjian.site.pages", "templates"), autoescape=select_autoescape(["html"]),
+                      undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    env.globals["stylesheet"] = stylesheet().path  # each page links it from its `root`
+    return env
 
 
 def not_found_page(ontology: Ontology, dataset: str, version: str, message: str, root: str = "/") -> bytes:
@@ -53,6 +72,25 @@ def not_found_page(ontology: Ontology, dataset: str, version: str, message: str,
     html = templates().get_template("404.html").render(dataset=dataset, version=version, kinds=kind_links(ontology),
                                                        root=root, message=message)
     return html.encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Marked:
+    """A text in English but for one part, written in ``language`` (macros.html: ``marked``)."""
+
+    before: str
+    part: str = ""
+    language: str | None = None
+    after: str = ""
+
+
+def with_language(text: str, part: str, language: str | None) -> Marked:
+    """``text`` with its first ``part`` marked as written in ``language``; unmarked when the part
+    is English or not in the text as it stands."""
+    if not language or language == "en" or not part or part not in text:
+        return Marked(text)
+    before, _, after = text.partition(part)
+    return Marked(before, part, language, after)
 
 
 class Pages:
@@ -109,6 +147,11 @@ class Pages:
             dataset=self.facts.dataset, version=self.facts.version, kinds=kind_links(self.ontology), root=root, **context)
         return html.encode("utf-8")
 
+    def title_language(self, iri: str) -> str | None:
+        """The language of a citation's title (the label :meth:`citation` takes), or None."""
+        shown = self.views.shown_label(iri)
+        return shown[1] if shown else None
+
     def citation(self, iri: str, accessed=None) -> cite.Citation:
         kind, record_id = self.views.records[iri]
         zh, en = self.views.label(iri, "zh"), self.views.label(iri, "en")
@@ -124,9 +167,12 @@ class Pages:
             if data["bars"]:
                 chart = bar_chart(data["bars"], f"{view.label.text}:每年金额(元) yuan per year")
         citation = self.citation(iri)
+        # The citation is English with the record's title in its own language.
+        title, language = citation.title, self.title_language(iri)
         return self._render("record.html", page, r=view, formats=RDF_FORMATS, chart=chart,
-                            citation_text=cite.text(citation), citation_bibtex=cite.bibtex(citation),
-                            citation_ris=cite.ris(citation))
+                            citation_text=with_language(cite.text(citation), title, language),
+                            citation_bibtex=with_language(cite.bibtex(citation), title, language),
+                            citation_ris=with_language(cite.ris(citation), title, language))
 
     def vocabulary(self) -> bytes:
         """The vocabulary's reference page (ontology.html, what /ontology gives a browser)."""
