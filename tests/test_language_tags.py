@@ -19,6 +19,7 @@ from dangjian.dataset.published import KnowledgeBase
 from dangjian.query.formats import serialize
 from dangjian.query.run import execute
 from dangjian.serve.records import PublishedSite
+from linked import install
 from triplestores import (Virtuoso, differences, embedded_query, jena_classpath, jena_select, oxigraph_binary, remote_query,
                           start_oxigraph)
 
@@ -123,7 +124,10 @@ def test_every_document_of_a_record_writes_the_same_tags(built_kb):
 
 def test_rapper_reads_the_rdfxml_document_with_lower_case_tags(built_kb, tmp_path):
     if not shutil.which("rapper"):
-        pytest.skip("rapper (raptor2-utils) is not installed")
+        reason = install("raptor2-utils")
+        if reason is not None:
+            print(f"the Raptor check skipped: {reason}")
+            pytest.skip(reason)
     site = PublishedSite(KnowledgeBase(built_kb.project)).site
     path = tmp_path / "record.rdf"
     path.write_bytes(site.description(RECORD, "rdf"))

@@ -162,10 +162,13 @@ def test_a_signal_during_a_full_build_stops_the_build_and_its_workers_cleanly(re
         time.sleep(0.1)
     assert processes_in(root) == set()
     time.sleep(0.5)  # what any stray process wrote has arrived
-    said = []
+    said, printed = [], []
     while not watcher.lines.empty():
-        said.append(watcher.lines.get()[1])
-    assert "stopped watching" in said[-1], said
+        stream, line = watcher.lines.get()
+        said.append(line)
+        if stream == "out":  # (stdout and stderr are two pipes: no order holds between them)
+            printed.append(line)
+    assert "stopped watching" in printed[-1], said
     assert not any("Traceback" in line for line in said), said
     left = sorted(p.name for p in root.iterdir() if p.name not in ("ontology", "records", ".dist.lock", ".cache"))
     assert left == [], "a half-written build was left behind"
