@@ -51,6 +51,10 @@ def test_a_monthly_amount_gets_a_yearly_figure_beside_it(published):
     assert rows(store, f"PREFIX dj: <{DJ}> SELECT ?a WHERE {{ ?a a dj:DerivedAmount , dj:Amount }}") == []
     derived = rows(store, f"""PREFIX dj: <{DJ}> SELECT ?a ?period WHERE {{ ?a dj:annualEquivalent ?y . OPTIONAL {{ ?a dj:period ?period }} }}""")
     assert len(derived) == 5 and {r["period"] for r in derived} == {DJ + "period-month"}
+    # A count reads as English counts do.
+    visits = rows(store, f"""PREFIX dj: <{DJ}> SELECT ?how WHERE {{
+        <{BASE}id/amount/suzhou-party-secretary-monthly-inspections#annual> dj:derivation ?how . FILTER (lang(?how) = "en") }}""")
+    assert visits == [{"how": "1 occurrence per month × 12 months = 12 occurrences per year"}]
 
 
 def test_each_quote_selector_says_what_stands_around_the_quote(published, repo):

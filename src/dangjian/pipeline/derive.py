@@ -123,6 +123,15 @@ def _plain(number: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def _counted(noun: str, number: str) -> str:
+    """A unit's English name as a count of it reads: 1 occurrence, 12 occurrences, 2 entries."""
+    if not noun or number == "1":
+        return noun
+    if noun.endswith("y") and noun[-2:-1] not in tuple("aeiou"):
+        return noun[:-1] + "ies"
+    return noun + "s"
+
+
 def annual_equivalent(subject: str, predicates: dict, ontology: Ontology, schema_type: str) -> list[Triple]:
     dj = ontology.vocabulary_iri
     if predicates.get(f"<{dj}period>") != [f"<{dj}period-month>"]:
@@ -160,9 +169,10 @@ def annual_equivalent(subject: str, predicates: dict, ontology: Ontology, schema
     unit_en = currencies[0] if currencies else units[0][len(dj) + 1:-1].replace("unit-", "") if units else ""
     unit_zh = "元" if currencies == ["CNY"] else ontology.labels.get(units[0][1:-1], {}).get("zh-Hans", "") if units else ""
     once, yearly = written(key), written(key, MONTHS_A_YEAR)
+    each, all_year = (unit_en, unit_en) if currencies else (_counted(unit_en, once), _counted(unit_en, yearly))
     out += [
         (annual, f"<{dj}derivation>", nt_literal(
-            f"{once} {unit_en} per month × {MONTHS_A_YEAR} months = {yearly} {unit_en} per year".replace("  ", " "), language="en")),
+            f"{once} {each} per month × {MONTHS_A_YEAR} months = {yearly} {all_year} per year".replace("  ", " "), language="en")),
         (annual, f"<{dj}derivation>", nt_literal(
             f"每月{once}{unit_zh}×{MONTHS_A_YEAR}个月 = 每年{yearly}{unit_zh}", language="zh-Hans")),
     ]
