@@ -209,6 +209,21 @@ def test_graph_store_reads_the_published_graph(client, kb):
     assert client.get("/store", params={"graph": "https://example.org/other"}).status_code == 404
 
 
+def test_the_endpoints_answer_their_slash_form_with_a_redirect(client):
+    """/sparql/, /store/ and /search/: 307 to the endpoint, query kept, so a POSTed query arrives
+    with its body; no other path of the server has such an alias (test_static_equals_server)."""
+    for path in ("/sparql", "/store", "/search"):
+        moved = client.get(path + "/?x=1")
+        assert (moved.status_code, moved.headers["location"]) == (307, path + "?x=1"), path
+    direct = client.get("/sparql", params={"query": LABELS})
+    assert client.get("/sparql/", params={"query": LABELS}, follow_redirects=True).content == direct.content
+    posted = client.post("/sparql/", content=LABELS.encode(), headers={"Content-Type": "application/sparql-query"},
+                         follow_redirects=True)
+    assert posted.status_code == 200 and posted.content == direct.content
+    searched = client.get("/search/", params={"q": "安徽"}, headers={"Accept": "application/json"}, follow_redirects=True)
+    assert searched.status_code == 200 and searched.json()["total"] > 0
+
+
 # --- errors that are the client's -------------------------------------------------------------
 
 

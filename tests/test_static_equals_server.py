@@ -4,8 +4,8 @@ project served by `dangjian serve`; one matrix of requests (paths x Accept x con
 headers x Range x gzip), sent to all three, must get the same status, Location, Content-Type,
 Vary, CORS headers, validators, Cache-Control and body.
 
-Compared as a client sees them: Location by its path (Apache writes absolute URLs, the others
-paths); the Content-Type of an answer without a body (a redirect) is the server's own (nginx and
+Compared as a client sees them: Location by its path and query (Apache writes absolute URLs, the
+others paths); the Content-Type of an answer without a body (a redirect) is the server's own (nginx and
 Apache write their own redirect pages); the ETag of a gzipped body differs by design (nginx
 weakens it, Apache appends -gzip). A 404 is compared whole: its page for a browser, its line for
 a program, each saying what the server says for the path."""
@@ -46,7 +46,12 @@ ELSEWHERE = ["/doc/place/suzhou.ttl", "/doc/organisation/suzhou-daily.html", "/d
 NOT_FOUND = ["/id/place/no-such-place", "/id/nothing/anhui", "/doc/place/no-such-place.html", "/doc/place/anhui.pdf",
              "/doc/nothing/index.html", "/download/nothing.nt", f"/releases/{VERSION}/nothing.nt", "/releases/9.9.9/dangjian.nt",
              "/compare/nothing.html", "/nothing-here", "/404", "/404.html", "/404.txt", "/errors/404.html", "/gone/",
-             "/static/site.css", "/id", "/doc/"]
+             "/static/site.css", "/id", "/doc/", "/doc/nothing", "/doc/place/anhui.html/", "/download/dangjian.nt/",
+             "/ontology/", "/index.html/", "/releases/9.9.9"]
+# Folders named without their trailing slash (301 to it) and with it (a page or 404), hidden ones too.
+FOLDERS = [f"{folder}{slash}" for folder in ("/doc", "/doc/place", "/download", "/releases", f"/releases/{VERSION}", "/static",
+                                             "/compare", "/.well-known", "/errors", "/gone", "/gone/organisation")
+           for slash in ("", "/")]
 RANGES = ["bytes=0-99", "bytes=-50", "bytes=100-", "bytes=0-0,5-9"]
 
 
@@ -65,7 +70,8 @@ def matrix() -> list[Ask]:
     for path in NEGOTIATED:
         asks += [Ask(path, (("Accept", a),) if a is not None else ()) for a in ACCEPTS]
     asks += [Ask(path) for path in FILES + ELSEWHERE]
-    asks += [Ask(path, (("Accept", accept),)) for path in NOT_FOUND for accept in (BROWSER, "text/turtle", "*/*")]
+    asks += [Ask(path, (("Accept", accept),)) for path in NOT_FOUND + FOLDERS for accept in (BROWSER, "text/turtle", "*/*")]
+    asks += [Ask("/doc/place?page=2")]
     asks += [Ask(path, (("Accept-Encoding", "gzip"),)) for path in FILES]
     asks += [Ask("/doc/place/anhui.ttl", (("Accept-Encoding", "gzip;q=0, identity"),))]
     asks += [Ask("/download/dangjian.nt", (("Range", r),)) for r in RANGES]
@@ -119,7 +125,8 @@ def seen(response: httpx.Response) -> dict:
            "Access-Control-Allow-Origin": h.get("access-control-allow-origin"),
            "Access-Control-Expose-Headers": h.get("access-control-expose-headers")}
     if status in (301, 303):
-        out["Location"] = urlsplit(h.get("location", "")).path
+        location = urlsplit(h.get("location", ""))
+        out["Location"] = location.path + (f"?{location.query}" if location.query else "")
     if status in (200, 206, 404, 406, 410):
         out["Content-Type"] = (h.get("content-type") or "").replace(" ", "").lower()
         out["body"] = body(response)
@@ -192,6 +199,24 @@ def test_the_matrix_covers_what_it_claims(hosts):
         assert (missing.status_code, missing.text) == (404, f"404 Not Found: {said}\n"), path
         page = send(server, Ask(path, (("Accept", BROWSER),)))
         assert page.status_code == 404 and f"404 Not Found: {said}" in page.text and "accept" in vary(page), path
+
+
+def test_every_folder_named_without_its_slash_is_a_301_to_it(project, hosts):
+    """Every folder of the built site (walked on disk, so a folder the server does not know of
+    is caught), named without its trailing slash: 301 to the name with it on every host; the
+    folders only error documents read are a 404 like any path in them. No host answers 307."""
+    site = project.dist / "site"
+    folders = sorted("/" + p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_dir())
+    assert {"/doc", "/doc/place", "/download", f"/releases/{VERSION}", "/static", "/gone", "/errors"} <= set(folders)
+    for folder in folders:
+        hidden = folder.split("/")[1] in ("gone", "errors")
+        for name, base in hosts.items():
+            answer = send(base, Ask(folder, (("Accept", "text/turtle"),)))
+            if hidden:
+                assert answer.status_code == 404, (folder, name, answer.status_code)
+            else:
+                assert (answer.status_code, urlsplit(answer.headers.get("location", "")).path) == (301, folder + "/"), (folder, name)
+        assert send(hosts["server"], Ask(folder + "/nothing")).status_code == 404, folder
 
 
 def test_a_range_past_the_end_is_416_everywhere(hosts):

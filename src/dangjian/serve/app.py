@@ -65,6 +65,10 @@ def create_app(kb: KnowledgeBase, limits: Limits | None = None) -> Starlette:
     ]
     app = Starlette(routes=routes, middleware=middleware, exception_handlers={Exception: server_error, 404: unknown_path},
                     lifespan=lifespan)
+    # No 307 between the forms with and without a trailing slash: a folder of the site named
+    # without it is a 301 to it, an endpoint's slash form a redirect of its own (site.resolve,
+    # guards.slash_alias), and any other path a 404, as nginx and Apache answer the static site.
+    app.router.redirect_slashes = False
     app.state.kb = kb
     app.state.limits = limits
     return app

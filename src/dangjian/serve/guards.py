@@ -8,7 +8,8 @@ from __future__ import annotations
 import sys
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 WRITING_METHODS = {"PUT", "DELETE", "PATCH"}
@@ -17,6 +18,17 @@ WRITING_METHODS = {"PUT", "DELETE", "PATCH"}
 def plain(status: int, text: str, **headers: str) -> Response:
     """A plain-text answer of one message, ending in one newline: every refusal and error of the server."""
     return Response(text.rstrip("\n") + "\n", status_code=status, media_type="text/plain; charset=utf-8", headers=headers)
+
+
+def slash_alias(path: str, methods: list[str] | None = None) -> Route:
+    """``{path}/`` of an endpoint (not a file of the site, which has no such alias): 307 to ``path``,
+    query kept, so that a client that added the slash still arrives, a POSTed query with its body."""
+
+    async def redirect(request: Request) -> Response:
+        query = "?" + request.url.query if request.url.query else ""
+        return RedirectResponse(request.scope.get("root_path", "") + path + query, status_code=307)
+
+    return Route(path + "/", redirect, methods=methods)
 
 
 class BodyTooLarge(Exception):

@@ -24,6 +24,10 @@ from .notfound import not_found
 
 TEXT_MEDIA = ("text/", "application/ld+json", "application/n-triples", "application/rdf+xml", "application/json")
 RELEASE_FILES = (*DOWNLOADS, "void.ttl")
+RELEASES = "releases/"
+# The shapes of the paths that may name a folder of the site without its trailing slash (each a
+# route of its own: one pattern for every path would take the other modules' endpoints too).
+FOLDERS = ("/doc", "/doc/{kind}", "/compare", "/download", "/releases", "/releases/{version}", "/static", "/.well-known")
 
 
 class PublishedSite:
@@ -37,7 +41,8 @@ class PublishedSite:
         graph = Graph.from_store(self.kb.store, self.kb.ontology)
         dumps = {name: (self.kb.dist / name).read_bytes() for name in RELEASE_FILES if (self.kb.dist / name).is_file()}
         facts = {**self.kb.manifest, "description": DATASET_DESCRIPTION}
-        return make_site(graph, self.kb.ontology, facts, dumps)
+        release_files = [name for name in self.kb.manifest.get("files", {}) if name.startswith(RELEASES)]
+        return make_site(graph, self.kb.ontology, facts, dumps, release_files)
 
     def file(self, name: str) -> bytes | None:
         """A published file listed in the manifest (so no path outside dist/ is ever read)."""
@@ -113,6 +118,13 @@ def routes(kb: KnowledgeBase) -> list[Route]:
     async def static_file(request: Request) -> Response:
         return send(published.site.static_file("static/" + request.path_params["name"]), request)
 
+    async def folder(request: Request) -> Response:
+        path = request.url.path.removeprefix(request.scope.get("root_path", "")).lstrip("/")
+        answer = published.site.folder(path)
+        if answer.location is not None and request.url.query:  # kept, as nginx and Apache keep it
+            answer.location += "?" + request.url.query
+        return send(answer, request)
+
     async def void(request: Request) -> Response:
         body = published.file("void.ttl")
         return send(Answer(200, body, "text/turtle"), request) if body else not_found(request)
@@ -131,6 +143,7 @@ def routes(kb: KnowledgeBase) -> list[Route]:
         Route("/releases/{version}/{name}", release_file),
         Route("/.well-known/void", void),
         Route("/static/{name}", static_file),
+        *(Route(shape, folder) for shape in FOLDERS),
     ]
 
 

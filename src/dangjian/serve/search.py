@@ -15,6 +15,7 @@ from ..dataset.published import KnowledgeBase
 from ..site.conneg import as_record_formats, parse_accept, quality
 from ..site.pages.render import templates
 from ..site.pages.view import kind_links
+from .guards import slash_alias
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
@@ -125,4 +126,4 @@ def routes(kb: KnowledgeBase) -> list[Route]:
                                paging=paging)
         return Response(body, media_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
 
-    return [Route("/search", search)]
+    return [Route("/search", search), slash_alias("/search")]

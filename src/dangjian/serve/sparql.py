@@ -28,7 +28,7 @@ from ..query.catalogue import catalogue, find
 from ..query.formats import Format
 from ..site.conneg import Malformed, parse_accept, quality
 from . import description, sparql_page
-from .guards import plain
+from .guards import plain, slash_alias
 from .limits import Limits
 from .workers import HTML, Job, QueryPool
 
@@ -279,7 +279,8 @@ def routes(kb: KnowledgeBase) -> list[Route]:
         return Response((kb.dist / name).read_bytes(), media_type=f"{media}; charset=utf-8", headers={"Vary": "Accept"})
 
     methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]
-    return [Route("/sparql", sparql, methods=methods), Route("/store", store, methods=methods)]
+    return [Route("/sparql", sparql, methods=methods), Route("/store", store, methods=methods),
+            slash_alias("/sparql", methods), slash_alias("/store", methods)]
 
 
 def _description_format(accept: str) -> str | None:

@@ -9,6 +9,9 @@ its rewrite rules (:mod:`dangjian.site.static`), so that both behave the same:
   the other formats; 301 and 410 likewise for tombstones.
 - ``/ontology`` (the document of every ``{base}ontology#term``): 303 to ``/ontology.{ext}``,
   the vocabulary in that format, or its reference page.
+- a folder of the site named without its trailing slash (``/doc/place``, ``/download``): 301 to
+  the name with it, as nginx and Apache answer for a directory; any other path that names no
+  file is a 404, a trailing slash too many or too few included (``/doc/place/anhui.html/``).
 
 How long an answer may be kept (:func:`cache_control`) is decided here too; the validators
 (ETag, Last-Modified), 304s, gzip and ranges are the server's mechanics (:mod:`dangjian.serve.caching`)
@@ -21,7 +24,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..dataset.graph import Graph
 from ..formats.documents import BY_EXTENSION, FORMATS, HTML, Format, render_document
@@ -31,6 +36,7 @@ from .conneg import negotiate
 from .pages.render import Pages, SiteFacts, stylesheet
 from .pages.view import doc_path
 
+VOID_PATH = ".well-known/void.ttl"  # answered as /.well-known/void too
 DOCUMENT_HEADER = "{dataset} {version}: the description of {iri}. Data: CC BY 4.0."
 
 
@@ -102,6 +108,21 @@ def not_found_body(path: str) -> bytes:
     return (not_found_message(path) + "\n").encode()
 
 
+# The folders only the web servers' error documents read (410 bodies, 404 and 406 files): asked
+# for by name, they are not found, like any path in them, and so are their folders.
+HIDDEN = ("gone", "errors")
+
+
+def folders(files: Iterable[str]) -> frozenset[str]:
+    """The folders holding the site's files (paths from the root), the hidden ones left out: each
+    a path from the root with no slash at either end (``doc``, ``doc/place``)."""
+    found = set()
+    for file in files:
+        parts = file.split("/")[:-1]
+        found.update("/".join(parts[:depth]) for depth in range(1, len(parts) + 1))
+    return frozenset(folder for folder in found if folder.split("/")[0] not in HIDDEN)
+
+
 def not_acceptable_body() -> bytes:
     """The 406 of record URIs and /ontology (one file of the static site, errors/406.txt)."""
     lines = ["406 Not Acceptable: this resource is available as:"]
@@ -110,13 +131,30 @@ def not_acceptable_body() -> bytes:
 
 
 class Site:
-    def __init__(self, graph: Graph, ontology: Ontology, facts: SiteFacts, prefixes: dict[str, str]):
+    def __init__(self, graph: Graph, ontology: Ontology, facts: SiteFacts, prefixes: dict[str, str],
+                 release_files: Iterable[str] = ()):
         self.graph = graph
         self.ontology = ontology
         self.facts = facts
         self.prefixes = prefixes
         self.pages = Pages(graph, ontology, facts)
         self.records = graph.records()
+        self.release_files = tuple(release_files)  # releases/{version}/{name}
+
+    @cached_property
+    def folders(self) -> frozenset[str]:
+        """The site's folders (:func:`folders`), from the files it answers with: its pages (a
+        kind's list among them, so every doc/{kind}), the stylesheet, the downloads and releases."""
+        files = [*self.pages.paths(), stylesheet().path, VOID_PATH, *(d["href"] for d in self.facts.downloads),
+                 *self.release_files]
+        return folders(files)
+
+    def folder(self, path: str) -> Answer:
+        """GET a path (from the root) without a trailing slash that no file has: 301 to the same
+        with one when it names a folder (:attr:`folders`), whose index.html may answer, else 404."""
+        if path in self.folders:
+            return Answer(301, location=path + "/")
+        return Answer(404, not_found_body(path), "text/plain")
 
     def iri(self, kind: str, record_id: str) -> str | None:
         """The record's IRI when the site has it (live or tombstone); None for anything else."""

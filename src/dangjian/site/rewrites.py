@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from ..formats.documents import FORMATS
 from ..formats.vocabulary import ONTOLOGY_PATH
-from .resolve import CACHE_A_WHILE, CACHE_FOREVER, IMMUTABLE, NOT_FOUND_IN
+from .resolve import CACHE_A_WHILE, CACHE_FOREVER, HIDDEN, IMMUTABLE, NOT_FOUND_IN
 
 # An id; never `index`, which validation refuses: doc/{kind}/index.html is the kind's list.
 ID = r"(?!index(?![a-z0-9-]))[a-z0-9]+(?:-[a-z0-9]+)*"
@@ -154,8 +154,9 @@ def nginx_rules(rules: SiteRules) -> str:
     lines += ["    " + line for line in common]
     lines += ["    if ($dangjian_fresh) { return 304; }", ""]
     lines += block("location = /.well-known/void", "try_files /.well-known/void.ttl =404;")
-    lines += block("location ~ ^/gone/", "internal;")
-    lines += block("location ~ ^/errors/", "internal;", "add_header Vary Accept always;  # 404s and 406s vary by Accept")
+    # The hidden folders (resolve.HIDDEN), their names without a slash too (not a 301 to the folder).
+    lines += block("location ~ ^/gone(/|$)", "internal;")
+    lines += block("location ~ ^/errors(/|$)", "internal;", "add_header Vary Accept always;  # 404s and 406s vary by Accept")
     lines += block("location ^~ /gone-by-id/", "internal;", "add_header Vary Accept always;",
                    "rewrite ^/gone-by-id/(.*)$ /gone/$1 break;")
     lines += block("location = /not-acceptable", "internal;", "add_header Vary Accept always;",
@@ -246,9 +247,10 @@ def apache_rules(rules: SiteRules) -> str:
                 lines += [f'RewriteCond %{{THE_REQUEST}} "^\\S+\\s+/{folder}/"']  # the path first asked for
             lines += [f"RewriteRule ^404$ {not_found_file(folder, html)} [L]"]
     lines += ["",
-              "# Only error documents may read gone/ and errors/.",
+              "# Only error documents may read gone/ and errors/ (resolve.HIDDEN); their names without a",
+              "# slash are not found either (not a 301 to the folder).",
               "RewriteCond %{ENV:REDIRECT_STATUS} ^$",
-              "RewriteRule ^(gone|errors)/ - [R=404,L]",
+              f"RewriteRule ^({'|'.join(HIDDEN)})(/|$) - [R=404,L]",
               "RewriteRule ^\\.well-known/void$ .well-known/void.ttl [L]", "",
               "# The format asked for, by the Accept header (first match wins).",
               "RewriteCond %{HTTP_ACCEPT} ^$",

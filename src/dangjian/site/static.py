@@ -23,7 +23,7 @@ from ..formats.vocabulary import ONTOLOGY_PATH
 from ..model.ontology import Ontology
 from .pages.render import SiteFacts, stylesheet
 from .pages.view import doc_path
-from .resolve import NOT_FOUND_IN, Site, entity_tag, not_acceptable_body, not_found_body, not_found_message
+from .resolve import NOT_FOUND_IN, VOID_PATH, Site, entity_tag, not_acceptable_body, not_found_body, not_found_message
 from .rewrites import NOT_ACCEPTABLE_FILE, SiteRules, apache_rules, nginx_rules, not_found_file
 
 
@@ -37,12 +37,12 @@ def site_facts(facts: dict, dumps: dict[str, bytes]) -> SiteFacts:
                      facts.get("description", ""))
 
 
-def make_site(graph: Graph, ontology: Ontology, facts: dict, dumps: dict[str, bytes]):
-    return Site(graph, ontology, site_facts(facts, dumps), ontology.output_prefixes)
+def make_site(graph: Graph, ontology: Ontology, facts: dict, dumps: dict[str, bytes], release_files=()):
+    return Site(graph, ontology, site_facts(facts, dumps), ontology.output_prefixes, release_files)
 
 
 def site_files(graph: Graph, ontology: Ontology, facts: dict, dumps: dict[str, bytes], releases: dict[str, bytes]) -> dict[str, bytes]:
-    site = make_site(graph, ontology, facts, dumps)
+    site = make_site(graph, ontology, facts, dumps, releases)
     files = dict(site.pages.all())
     for fmt in FORMATS:
         if fmt is not HTML:  # ontology.html is one of the pages
@@ -70,7 +70,7 @@ def site_files(graph: Graph, ontology: Ontology, facts: dict, dumps: dict[str, b
         files[not_found_file(folder, html=False)] = not_found_body(path)
     for name, content in dumps.items():
         files[download_path(name)] = content
-    files[".well-known/void.ttl"] = dumps["void.ttl"]
+    files[VOID_PATH] = dumps["void.ttl"]
     files.update(releases)
     served = {path: entity_tag(body) for path, body in files.items() if not path.startswith(("gone/", "errors/"))}
     rules = SiteRules(sorted(ontology.kinds), replaced, served, released=bool(facts.get("issued")))
