@@ -82,6 +82,30 @@ def built_kb(tmp_path_factory, repo) -> Sandbox:
     return Sandbox(root)
 
 
+@pytest.fixture(scope="session")
+def linked_site(tmp_path_factory, repo) -> Project:
+    """The real records with a renamed, a merged and a withdrawn one, built with the static site
+    (once per session; tests/linked.py says what it adds). Do not change it."""
+    from dangjian.build import build
+    from linked import linked_project
+
+    project = linked_project(tmp_path_factory.mktemp("linked") / "kb", repo)
+    build(project, site=True)
+    return project
+
+
+@pytest.fixture(scope="session")
+def linked_server(linked_site):
+    """The server's app over ``linked_site``, in a thread of this process on 127.0.0.1."""
+    from dangjian.dataset.published import KnowledgeBase
+    from dangjian.serve.app import create_app
+    from linked import ServerThread
+
+    running = ServerThread(create_app(KnowledgeBase(linked_site))).start()
+    yield running
+    running.stop()
+
+
 # The real server: `dangjian serve` on a free port of 127.0.0.1, over a fresh build of the records,
 # with limits small enough to reach in a test. Shared by the endpoint and abuse tests.
 SERVE_OPTIONS = ("--timeout", "2", "--max-rows", "1000", "--max-body", "16384", "--workers", "2")

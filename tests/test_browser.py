@@ -18,12 +18,8 @@ from urllib.parse import quote
 import pytest
 import yaml
 
-from dangjian.build import build
-from dangjian.dataset.published import KnowledgeBase
-from dangjian.serve.app import create_app
-
 from devtools import FLAGS, Chromium
-from linked import ServerThread, install, linked_project
+from linked import install
 
 REPO = Path(__file__).resolve().parent.parent
 WIDTHS = (390, 1280)
@@ -69,12 +65,8 @@ def browser(chromium, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, repo):
-    project = linked_project(tmp_path_factory.mktemp("browser") / "kb", repo)
-    build(project)
-    running = ServerThread(create_app(KnowledgeBase(project))).start()
-    yield running
-    running.stop()
+def server(linked_server):
+    return linked_server
 
 
 def url(server, path: str) -> str:

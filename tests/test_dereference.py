@@ -11,11 +11,7 @@ import subprocess
 import pyoxigraph
 import pytest
 
-from dangjian.build import build
-from dangjian.dataset.published import KnowledgeBase
-from dangjian.serve.app import create_app
-
-from linked import ServerThread, free_port, get, install, linked_project
+from linked import free_port, get, install
 
 BASE = "https://w3id.org/dangjian/"
 FORMATS = {"text/html": "html", "text/turtle": "ttl", "application/ld+json": "jsonld",
@@ -25,17 +21,13 @@ PARSERS = {"ttl": pyoxigraph.RdfFormat.TURTLE, "jsonld": pyoxigraph.RdfFormat.JS
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory, repo):
-    project = linked_project(tmp_path_factory.mktemp("linked") / "kb", repo)
-    build(project, site=True)
-    return project
+def project(linked_site):
+    return linked_site
 
 
 @pytest.fixture(scope="module")
-def server(project):
-    running = ServerThread(create_app(KnowledgeBase(project))).start()
-    yield running
-    running.stop()
+def server(linked_server):
+    return linked_server
 
 
 @pytest.fixture(scope="module")

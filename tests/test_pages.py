@@ -17,11 +17,7 @@ import pyoxigraph
 import pytest
 import yaml
 
-from dangjian.build import build
-from dangjian.dataset.published import KnowledgeBase
-from dangjian.serve.app import create_app
-
-from linked import ServerThread, get, linked_project
+from linked import get
 
 REPO = Path(__file__).resolve().parent.parent
 BASE = "https://w3id.org/dangjian/"
@@ -29,17 +25,13 @@ HREF = re.compile(r'href="([^"]+)"')
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory, repo):
-    project = linked_project(tmp_path_factory.mktemp("pages") / "kb", repo)
-    build(project, site=True)
-    return project
+def project(linked_site):
+    return linked_site
 
 
 @pytest.fixture(scope="module")
-def server(project):
-    running = ServerThread(create_app(KnowledgeBase(project))).start()
-    yield running
-    running.stop()
+def server(linked_server):
+    return linked_server
 
 
 def pages(project) -> dict[str, str]:

@@ -53,14 +53,6 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 @contextmanager
 def build_lock(folder: Path, on_wait=None):
     """Hold the project's build lock; call on_wait() first if another build holds it."""
@@ -308,7 +300,7 @@ def write_folder(dist: Path, files: dict[str, bytes]) -> None:
 
 def _swap(staging: Path, dist: Path) -> None:
     if dist.exists() and _exchange(staging, dist):
-        _fsync_dir(dist.parent)
+        _fsync(dist.parent)
         _keep_as_spare(staging, dist)  # now the old build
         return
     if dist.exists():
@@ -318,4 +310,4 @@ def _swap(staging: Path, dist: Path) -> None:
         shutil.rmtree(old)
     else:
         os.rename(staging, dist)
-    _fsync_dir(dist.parent)
+    _fsync(dist.parent)
