@@ -11,12 +11,12 @@ many, their results sent back as marshalled rows.
   writes and reads far quicker than pickled objects; the caller has each file's path, kind and
   path as shown already, so they are put back, not sent. Should a record hold a value marshal
   cannot write, the chunk goes whole by pickle instead.
-- **Shared text.** The text records repeat (their data's keys, values such as a currency or
-  another record's id, the predicates and objects of their references) is interned in the
-  worker: marshal writes an interned string once a chunk, and the caller interns it as it reads
-  it. The caller keeps every record until the dumps are written, and holds one copy of each
-  such text rather than one a record (at 100,000 records, 130 MB less: a tenth of the build's
-  peak memory).
+- **Shared text.** The text records repeat (their data's keys, the values that name other
+  records or vocabulary values, the predicates and objects of their references) is interned in
+  the worker: marshal writes an interned string once a chunk, and the caller interns it as it
+  reads it. The caller keeps every record until the dumps are written, and holds one copy of
+  each such text rather than one a record (at 100,000 records, about 110 MB less: a tenth of
+  the build's peak memory).
 """
 
 from __future__ import annotations
@@ -83,27 +83,30 @@ def process_files(items: list[tuple[Path, Kind, str]], ontology: Ontology, prefi
 
 _worker: Processor | None = None  # the worker process's own processor, made as it starts
 _items: list = []
+_naming: frozenset[str] = frozenset()  # the keys whose values name records or vocabulary values
 
 
 def _start_worker(ontology: Ontology, prefixes: dict[str, str] | None, render: bool, texts: dict[str, str] | None,
                   record_check: RecordCheck | None, items: list) -> None:
-    global _worker, _items
+    global _worker, _items, _naming
     gc.disable()  # short-lived, acyclic data: collection passes cost more than they free
     _worker = Processor(ontology, prefixes, render, texts, record_check)
     _items = items  # inherited from the parent as it forked: each task is a range of it, not the items
+    _naming = naming_keys(ontology)
 
 
 def _run_chunk(span: tuple[int, int]) -> tuple[bool, bytes]:
     start, end = span
-    return pack([done for batch in in_batches(_worker, _items[start:end]) for done in batch])
+    return pack([done for batch in in_batches(_worker, _items[start:end]) for done in batch], _naming)
 
 
 # --- sending results back ------------------------------------------------------------------------
 
 
-def pack(results: list[Processed]) -> tuple[bool, bytes]:
-    """A chunk of results to send: (marshalled?, bytes)."""
-    rows = [_row(result) for result in results]
+def pack(results: list[Processed], naming: frozenset[str] = frozenset()) -> tuple[bool, bytes]:
+    """A chunk of results to send: (marshalled?, bytes). ``naming``: the keys whose values are
+    interned (see :func:`naming_keys`); every key is."""
+    rows = [_row(result, naming) for result in results]
     try:
         return True, marshal.dumps(rows)
     except ValueError:
@@ -118,10 +121,10 @@ def unpack(packed: tuple[bool, bytes], items: list[tuple[Path, Kind, str]]) -> l
     return [_from_row(item, row) for item, row in zip(items, marshal.loads(data))]
 
 
-def _row(done: Processed) -> tuple:
+def _row(done: Processed, naming: frozenset[str]) -> tuple:
     record = done.record
     if record is not None:
-        record = (record.id, _interned_data(record.data, record.id), record.digest)
+        record = (record.id, _interned_data(record.data, naming), record.digest)
     checked = None if done.checked is None else _problem_rows(done.checked)
     references = [(s, intern(p), intern(o)) for s, p, o in done.references]  # s: the record's subject
     return (_problem_rows(done.problems), done.subject, references, done.blanks, done.triples,
@@ -129,23 +132,41 @@ def _row(done: Processed) -> tuple:
 
 
 # --- the text records repeat, interned ----------------------------------------------------------
-# The record's own id and subject are not: no other record holds them, and the build index
-# writes them, which marshal would then mark interned, and a rebuild would intern again as it
-# reads the index (a hundred thousand of each, 30 ms).
+# What repeats from record to record: the keys, the values that name other records or
+# vocabulary values (not labels, quotes and the like, which each record has its own), and the
+# predicates and objects of the references. The record's own id and subject are not interned
+# either: the build index writes them, which marshal would then mark interned, and a rebuild
+# would intern them again as it reads the index (a hundred thousand of each: 30 ms).
 
 intern = sys.intern
+_NESTED = (dict, list)
 
 
-def _interned_data(data: dict, own_id: str) -> dict:
-    """A record's data with every key and string in it interned but its own id: equal to it."""
+def naming_keys(ontology: Ontology) -> frozenset[str]:
+    """The keys whose values name records or vocabulary values: what many records repeat."""
+    return frozenset(key for key, term in ontology.terms.items() if term.shape in ("reference", "vocab"))
+
+
+def _interned_data(data: dict, naming: frozenset[str]) -> dict:
+    """A record's data, equal to it, with its keys interned and the values of ``naming`` keys."""
     if type(data) is not dict:
-        return _interned(data)
+        return _keys_interned(data)
     try:
         keys = list(map(intern, data))
-    except TypeError:  # a key that is no plain str: the general way
-        return _interned(data)
-    return dict(zip(keys, [item if item is own_id else intern(item) if type(item) is str else _interned(item)
-                           for item in data.values()]))
+    except TypeError:  # a key that is no plain str: the general way, keys only
+        return _keys_interned(data)
+    return dict(zip(keys, [_interned(item) if key in naming else _keys_interned(item) if type(item) in _NESTED else item
+                           for key, item in zip(keys, data.values())]))
+
+
+def _keys_interned(value):
+    """``value`` with the str keys of every mapping in it interned; all else kept as it is."""
+    kind = type(value)
+    if kind is dict:
+        return {(intern(key) if type(key) is str else key): _keys_interned(item) for key, item in value.items()}
+    if kind is list:
+        return [_keys_interned(item) for item in value]
+    return value
 
 
 def _interned(value):
