@@ -11,12 +11,11 @@ many, their results sent back as marshalled rows.
   writes and reads far quicker than pickled objects; the caller has each file's path, kind and
   path as shown already, so they are put back, not sent. Should a record hold a value marshal
   cannot write, the chunk goes whole by pickle instead.
-- **Shared text.** The text records repeat (their data's keys, the values that name other
-  records or vocabulary values, the predicates and objects of their references) is interned in
-  the worker: marshal writes an interned string once a chunk, and the caller interns it as it
-  reads it. The caller keeps every record until the dumps are written, and holds one copy of
-  each such text rather than one a record (at 100,000 records, about 110 MB less: a tenth of
-  the build's peak memory).
+- **Shared text.** What records repeat is sent as one string: their data's keys (a label's
+  languages too) and the objects of their references (other records, vocabulary values) are
+  interned in the worker, which marshal writes once a chunk and the caller interns as it reads
+  it. The caller keeps every record until the dumps are written, and would otherwise hold a
+  copy a record (at 100,000 records, 90 MB: the build's peak memory over 1 GB).
 """
 
 from __future__ import annotations
@@ -83,30 +82,27 @@ def process_files(items: list[tuple[Path, Kind, str]], ontology: Ontology, prefi
 
 _worker: Processor | None = None  # the worker process's own processor, made as it starts
 _items: list = []
-_naming: frozenset[str] = frozenset()  # the keys whose values name records or vocabulary values
 
 
 def _start_worker(ontology: Ontology, prefixes: dict[str, str] | None, render: bool, texts: dict[str, str] | None,
                   record_check: RecordCheck | None, items: list) -> None:
-    global _worker, _items, _naming
+    global _worker, _items
     gc.disable()  # short-lived, acyclic data: collection passes cost more than they free
     _worker = Processor(ontology, prefixes, render, texts, record_check)
     _items = items  # inherited from the parent as it forked: each task is a range of it, not the items
-    _naming = naming_keys(ontology)
 
 
 def _run_chunk(span: tuple[int, int]) -> tuple[bool, bytes]:
     start, end = span
-    return pack([done for batch in in_batches(_worker, _items[start:end]) for done in batch], _naming)
+    return pack([done for batch in in_batches(_worker, _items[start:end]) for done in batch])
 
 
 # --- sending results back ------------------------------------------------------------------------
 
 
-def pack(results: list[Processed], naming: frozenset[str] = frozenset()) -> tuple[bool, bytes]:
-    """A chunk of results to send: (marshalled?, bytes). ``naming``: the keys whose values are
-    interned (see :func:`naming_keys`); every key is."""
-    rows = [_row(result, naming) for result in results]
+def pack(results: list[Processed]) -> tuple[bool, bytes]:
+    """A chunk of results to send: (marshalled?, bytes)."""
+    rows = [_row(result) for result in results]
     try:
         return True, marshal.dumps(rows)
     except ValueError:
@@ -121,64 +117,48 @@ def unpack(packed: tuple[bool, bytes], items: list[tuple[Path, Kind, str]]) -> l
     return [_from_row(item, row) for item, row in zip(items, marshal.loads(data))]
 
 
-def _row(done: Processed, naming: frozenset[str]) -> tuple:
+def _row(done: Processed) -> tuple:
     record = done.record
     if record is not None:
-        record = (record.id, _interned_data(record.data, naming), record.digest)
+        record = (record.id, _with_shared_keys(record.data), record.digest)
     checked = None if done.checked is None else _problem_rows(done.checked)
-    references = [(s, intern(p), intern(o)) for s, p, o in done.references]  # s: the record's subject
+    references = [(s, p, intern(o)) for s, p, o in done.references]  # s: the subject; p: the ontology's, one object
     return (_problem_rows(done.problems), done.subject, references, done.blanks, done.triples,
             done.ntriples, done.turtle, done.jsonld, record, checked)
 
 
-# --- the text records repeat, interned ----------------------------------------------------------
-# What repeats from record to record: the keys, the values that name other records or
-# vocabulary values (not labels, quotes and the like, which each record has its own), and the
-# predicates and objects of the references. The record's own id and subject are not interned
-# either: the build index writes them, which marshal would then mark interned, and a rebuild
-# would intern them again as it reads the index (a hundred thousand of each: 30 ms).
+# --- the text records repeat, sent once -----------------------------------------------------------
+# A record's data is sent with keys that are the same interned strings for every record (the
+# mappings among its values too: a label's languages), which marshal writes once a chunk and
+# the caller interns as it reads them; the objects of its references (other records, vocabulary
+# values) likewise. It is done here, in the workers, with C loops (a dict of each sequence of
+# keys met, zip), so that the caller reads the records as it did, with nothing more to do.
+# The record's own id and subject are not interned: the build index writes them, which marshal
+# would then mark interned, and a rebuild would intern them again as it reads the index.
 
 intern = sys.intern
-_NESTED = (dict, list)
+_keys: dict[tuple, tuple] = {}  # each sequence of keys met, as interned strings
 
 
-def naming_keys(ontology: Ontology) -> frozenset[str]:
-    """The keys whose values name records or vocabulary values: what many records repeat."""
-    return frozenset(key for key, term in ontology.terms.items() if term.shape in ("reference", "vocab"))
-
-
-def _interned_data(data: dict, naming: frozenset[str]) -> dict:
-    """A record's data, equal to it, with its keys interned and the values of ``naming`` keys."""
+def _with_shared_keys(data):
+    """A record's data, equal to it, its mappings' keys the shared strings; only the mappings
+    among its values are looked into (a label's languages), not those further down."""
     if type(data) is not dict:
-        return _keys_interned(data)
-    try:
-        keys = list(map(intern, data))
-    except TypeError:  # a key that is no plain str: the general way, keys only
-        return _keys_interned(data)
-    return dict(zip(keys, [_interned(item) if key in naming else _keys_interned(item) if type(item) in _NESTED else item
-                           for key, item in zip(keys, data.values())]))
+        return data
+    keys = tuple(data)
+    values = [dict(zip(_keys.get(inner := tuple(value)) or _shared(inner), value.values())) if type(value) is dict else value
+              for value in data.values()]
+    return dict(zip(_keys.get(keys) or _shared(keys), values))
 
 
-def _keys_interned(value):
-    """``value`` with the str keys of every mapping in it interned; all else kept as it is."""
-    kind = type(value)
-    if kind is dict:
-        return {(intern(key) if type(key) is str else key): _keys_interned(item) for key, item in value.items()}
-    if kind is list:
-        return [_keys_interned(item) for item in value]
-    return value
-
-
-def _interned(value):
-    """``value`` with every plain str in it interned (only those can be); all else kept as it is."""
-    kind = type(value)
-    if kind is str:
-        return intern(value)
-    if kind is dict:
-        return {(intern(key) if type(key) is str else key): _interned(item) for key, item in value.items()}
-    if kind is list:
-        return [_interned(item) for item in value]
-    return value
+def _shared(keys: tuple) -> tuple:
+    """The keys as interned strings, kept for the next mapping with the same. Keys that are not
+    all plain str stay as they are: 1 and True are equal keys, and must not stand for each
+    other."""
+    if not all(type(key) is str for key in keys):
+        return keys
+    shared = _keys[keys] = tuple(map(intern, keys))
+    return shared
 
 
 def _from_row(item: tuple[Path, Kind, str], row: tuple) -> Processed:
