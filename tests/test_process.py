@@ -6,6 +6,7 @@ the statements it gives are those a build publishes."""
 from __future__ import annotations
 
 import dataclasses
+import sys
 
 from dangjian.records.companions import cleaned_texts
 from dangjian.records.loader import record_files
@@ -45,6 +46,30 @@ def test_a_batch_gives_each_record_what_it_gives_alone(tmp_path, repo, ontology,
     parallel = process_files(items, ontology, ontology.output_prefixes, workers=2, texts=cleaned_texts(project, ontology),
                              record_check=check)
     assert [as_result(done) for done in parallel] == [as_result(done) for done in alone]
+
+
+
+def test_workers_send_the_text_records_repeat_as_one_string(tmp_path, repo, ontology, monkeypatch):
+    """What makes a large build's memory: the text records repeat (their data's keys, a
+    label's languages, the objects of their references: other records, vocabulary values) comes
+    back from the workers as one string object, across chunks too; the record's own id and
+    subject stay plain strings (the build index writes them). That the results are equal to
+    each record's alone, the test above says."""
+    generate(tmp_path, 300, seed=5, invalid_share=0, curated=repo.records)
+    project = Project(tmp_path)
+    items, _ = record_files(project, ontology)
+    monkeypatch.setattr("dangjian.build.workers.PARALLEL_FROM", 0)
+    parallel = process_files(items, ontology, ontology.output_prefixes, workers=2, texts=cleaned_texts(project, ontology))
+    records = [done.record for done in parallel if done.record is not None]
+    assert len(records) == len(items) == 300  # five chunks (64 records each at this size)
+    keys = [key for record in records for key in record.data]
+    keys += [key for record in records for value in record.data.values() if isinstance(value, dict) for key in value]
+    assert len({id(key) for key in keys}) == len(set(keys)) < len(keys) / 10
+    objects = [o for done in parallel for _s, _p, o in done.references]
+    assert len({id(o) for o in objects}) == len(set(objects)) < len(objects) / 2
+    for done in parallel[:50]:
+        for own in (done.record.id, done.subject):
+            assert sys.intern((own + ".")[:-1]) is not own  # not interned: an equal copy does not find it
 
 
 def test_map_records_gives_the_statements_a_build_publishes(built_kb, ontology):

@@ -92,6 +92,27 @@ def test_a_result_holding_what_marshal_cannot_write_is_sent_whole(tmp_path):
     assert as_sent(unpack(packed, [item])[0]) == as_sent(done)
 
 
+
+def test_keys_that_are_equal_but_not_alike_are_sent_as_they_are(tmp_path):
+    """A worker sends one shared tuple for each sequence of keys it meets; 1 and True (and 1.0)
+    are equal keys, so a record's True must not come back as another record's 1."""
+    folder = tmp_path / "records" / ONTOLOGY.kinds["place"].folder
+    folder.mkdir(parents=True)
+    items, done = [], []
+    for number, odd in enumerate([1, True, 1.0, "1", 1, True]):
+        item = (folder / f"x{number}.yaml", ONTOLOGY.kinds["place"], f"records/places/x{number}.yaml")
+        item[0].write_text(f"id: x{number}\nlabel: 某地\n", encoding="utf-8")
+        result = Processor(ONTOLOGY, ONTOLOGY.output_prefixes, record_check=record_check(ONTOLOGY))(item)
+        result.record.data = {"id": f"x{number}", odd: "a", "label": {odd: "b", "en": "c"}}
+        items.append(item)
+        done.append(result)
+    marshalled, _data = packed = pack(done)
+    assert marshalled
+    back = unpack(packed, items)
+    assert [as_sent(result) for result in back] == [as_sent(result) for result in done]
+    assert [[type(key) for key in result.record.data] for result in back] == [[type(key) for key in result.record.data] for result in done]
+    assert [[type(key) for key in result.record.data["label"]] for result in back] == [[type(key) for key in result.record.data["label"]] for result in done]
+
 def canonical(data: bytes, format) -> set[str]:
     """The statements, their blank nodes named by the graph's shape rather than by the writer (a
     JSON-LD @list gets fresh blank nodes from the reader, Turtle's ( ) may too)."""
