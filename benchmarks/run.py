@@ -360,7 +360,7 @@ def main() -> None:
             print(f"{size:>7,} records done", file=sys.stderr, flush=True)
             shutil.rmtree(root)
     print()
-    print(f"{'records':>8} {'triples':>9} {'baseline':>9} {'floor':>7} {'cold':>7} {'unchanged':>9} {'1 edit':>7} {'watched':>8} {'peak MB':>8} {'vs baseline':>12} {'vs floor':>9} {'queries (median ms)':>20}")
+    print(f"{'records':>8} {'triples':>9} {'baseline':>9} {'floor':>7} {'cold':>7} {'unchanged':>9} {'1 edit':>7} {'watched':>8} {'peak MiB':>8} {'vs baseline':>12} {'vs floor':>9} {'queries (median ms)':>20}")
     for row in rows:
         speedup = f"{row['baseline'] / row['cold']:.1f}x faster" if row["baseline"] else "-"
         versus_floor = f"{row['cold'] / row['floor']:.1f}x"
