@@ -132,3 +132,13 @@ def test_the_readme_counts_are_the_records_counts(repo, ontology):
     readme = (repo.root / "README.md").read_text(encoding="utf-8")
     table = counts_table(repo, ontology)
     assert table in readme, "README.md's table of curated records per source is out of date; it should read:\n" + table
+
+
+def test_a_body_a_policy_makes_use_of_is_found_from_its_village(published, repo):
+    """上窑新四军纪念林, the education base 马庙村's Party-spirit education makes use of (充分利用…
+    教育基地), is linked by dj:uses and found by the catalogue's village profile of 马庙村."""
+    _report, store = published
+    query = (repo.ontology / "queries" / "village-profile.rq").read_text(encoding="utf-8")
+    query = query.replace("place/daping-village>", "place/mamiao-village>")
+    found = {(r["relation"], r["thing"]) for r in rows(store, query)}
+    assert ("has a policy making use of", f"{BASE}id/organisation/shangyao-new-fourth-army-memorial-forest") in found
